@@ -1,0 +1,24 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import fp from 'fastify-plugin';
+import type { Config } from '../config/config.ts';
+
+const defaultDist = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
+
+/** Serves the built studio (web/dist) with a history-mode fallback to index.html. */
+export const studioStatic = fp<{ config: Config }>(
+  async (app, { config }) => {
+    const root = config.WEB_DIST_DIR ?? defaultDist;
+    if (!existsSync(root)) {
+      app.log.warn({ root }, 'studio build not found; run `npm run build -w web`');
+      return;
+    }
+    await app.register(fastifyStatic, { root, wildcard: false });
+    app.setNotFoundHandler((request, reply) => {
+      if (request.method === 'GET' && !request.url.startsWith('/api/')) return reply.sendFile('index.html');
+      return reply.code(404).send({ code: 'HTTP_NOT_FOUND', message: `Route ${request.method} ${request.url.split('?')[0] ?? ''} not found` });
+    });
+  },
+  { name: 'studio-static' },
+);
