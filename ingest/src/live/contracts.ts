@@ -5,6 +5,7 @@
  */
 import type { Platform } from '@streamhub/shared/platforms';
 import type { WireMessage } from '@streamhub/shared';
+import type { SessionStatus } from '@streamhub/shared/relay-status';
 
 /** A destination as the relay needs it. `url` holds the stream key: never log it, use `redactedUrl`. */
 export interface RelayDestination {
@@ -54,3 +55,17 @@ export interface IngestSession {
 
 /** Implemented by the relay side: takes over an authenticated session until it ends. */
 export type IngestSessionHandler = (session: IngestSession) => Promise<void>;
+
+/** Where publishers connect; `POST /api/stream/start` hands these to the studio. */
+export interface IngestEndpoints {
+  readonly webtransportUrl: string;
+  readonly websocketUrl: string;
+  /** SHA-256 of the WebTransport certificate, for `serverCertificateHashes` (empty with a CA certificate). */
+  readonly certificateHashes: readonly { readonly algorithm: 'sha-256'; readonly value: string }[];
+}
+
+/** Implemented by the relay: live status for the API, and ending a session from the API. */
+export interface RelayControl {
+  status(sessionId: string): SessionStatus | undefined;
+  stopSession(sessionId: string): Promise<void>;
+}
