@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -12,6 +15,22 @@ export const configSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   /** Served as the studio; absent means web/dist next to this package. */
   WEB_DIST_DIR: z.string().optional(),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** HS256 secret of access tokens (≥32 chars); absent outside production: generated once under DATA_DIR. */
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Master secret of stream-key encryption (AES-256-GCM via HKDF); same default rule as JWT_SECRET. */
+  STREAM_KEY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Comma-separated former STREAM_KEY_SECRETs, still accepted for decryption during a key rotation. */
+  STREAM_KEY_SECRETS_PREVIOUS: z.string().optional(),
+  /** The studio's origin for CORS; absent means same-origin only (the ingest serves the studio). */
+  STUDIO_ORIGIN: z.url({ protocol: /^https?$/ }).optional(),
+  RATE_LIMIT_AUTH_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  RATE_LIMIT_STREAM_START_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+}).superRefine((config, ctx) => {
+  if (config.NODE_ENV !== 'production') return;
+  for (const key of ['JWT_SECRET', 'STREAM_KEY_SECRET'] as const) {
+    if (config[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when NODE_ENV=production' });
+  }
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -26,4 +45,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+}
+
+export interface Secrets {
+  readonly jwtSecret: string;
+  readonly streamKeySecret: string;
+  readonly previousStreamKeySecrets: readonly string[];
+}
+
+const persistedSecrets = z.object({ JWT_SECRET: z.string().min(32), STREAM_KEY_SECRET: z.string().min(32) });
+
+/**
+ * The secrets the API needs. Outside production a missing one is generated once and persisted in
+ * `DATA_DIR/secrets.json` (mode 0600) so `npm start` needs no setup and restarts keep sessions and keys.
+ */
+export function resolveSecrets(config: Config): Secrets {
+  const previous = (config.STREAM_KEY_SECRETS_PREVIOUS ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (config.JWT_SECRET !== undefined && config.STREAM_KEY_SECRET !== undefined) {
+    return { jwtSecret: config.JWT_SECRET, streamKeySecret: config.STREAM_KEY_SECRET, previousStreamKeySecrets: previous };
+  }
+  const file = join(config.DATA_DIR, 'secrets.json');
+  let stored: z.infer<typeof persistedSecrets>;
+  try {
+    stored = persistedSecrets.parse(JSON.parse(readFileSync(file, 'utf8')));
+  } catch {
+    stored = { JWT_SECRET: randomBytes(32).toString('base64url'), STREAM_KEY_SECRET: randomBytes(32).toString('base64url') };
+    mkdirSync(config.DATA_DIR, { recursive: true });
+    writeFileSync(file, JSON.stringify(stored), { mode: 0o600 });
+  }
+  return {
+    jwtSecret: config.JWT_SECRET ?? stored.JWT_SECRET,
+    streamKeySecret: config.STREAM_KEY_SECRET ?? stored.STREAM_KEY_SECRET,
+    previousStreamKeySecrets: previous,
+  };
 }

@@ -45,6 +45,9 @@ export interface EngineStats {
   readonly sendLatencyMs: number | null;
   readonly rttMs: number | null;
   readonly transport: 'webtransport' | 'websocket' | null;
+  /** Compositor draw time per frame (worker). */
+  readonly composeMsP50?: number;
+  readonly composeMsP95?: number;
 }
 
 export interface AudioLevels { readonly [sourceId: string]: { readonly peak: number; readonly rms: number } }

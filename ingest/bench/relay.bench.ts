@@ -1,0 +1,128 @@
+/**
+ * Relay CPU and latency benchmark (issue 5): one 1080p30 6 Mbit/s H.264 + Opus stream to 3 local
+ * RTMP destinations, the copy relay vs. a libx264 veryfast transcode of the same stream to the same
+ * 3 destinations, side by side in one run. Run: `node ingest/bench/relay.bench.ts [seconds]`.
+ *
+ * CPU: utime+stime from /proc/<pid>/stat of this Node process (relay + the in-memory publisher that
+ * feeds it) and of every FFmpeg the relay or the transcoder started, over the measured window,
+ * as % of one core. The receiving FFmpeg listeners (the "platforms") are not counted.
+ * Latency: per video frame, from the moment the relay takes the frame message from the session to
+ * the callback of the socket write that carries its FLV tag (bytes handed to the kernel), for every
+ * destination; frames are matched in order through FFmpeg (`-c:v copy` keeps count and order).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FrameMessage, TrackMessage } from '@streamhub/shared';
+import { micro } from '@streamhub/shared';
+import { mp4ToWireMessages } from '../src/media/demux/mp4-to-wire.ts';
+import { Relay } from '../src/media/relay.ts';
+import { fakeIngestSession, testDestination } from '../test/fixtures/fake-ingest-session.ts';
+import { makeFixture } from '../test/fixtures/make-fixture.ts';
+import { freePort, startRtmpListener, type RtmpListener } from '../test/fixtures/rtmp-receiver.ts';
+import { tempDir } from '../test/fixtures/relay-harness.ts';
+
+const CLOCK_TICKS = 100;
+const WARMUP_S = 3;
+
+function cpuTicks(pid: number | 'self'): number {
+  try {
+    // /proc/<pid>/stat: fields after the ")" of comm; utime and stime are fields 14 and 15 (proc(5)).
+    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+interface Sample { readonly ticks: Map<number | 'self', number>; readonly at: number }
+
+function sample(pids: readonly (number | 'self')[]): Sample {
+  return { ticks: new Map(pids.map((pid) => [pid, cpuTicks(pid)])), at: performance.now() };
+}
+
+function percent(from: Sample, to: Sample, pids: readonly (number | 'self')[]): number {
+  let ticks = 0;
+  for (const pid of pids) ticks += (to.ticks.get(pid) ?? 0) - (from.ticks.get(pid) ?? 0);
+  return (ticks / CLOCK_TICKS / ((to.at - from.at) / 1000)) * 100;
+}
+
+async function listeners(dir: string, prefix: string): Promise<RtmpListener[]> {
+  return Promise.all([1, 2, 3].map(async (i) => startRtmpListener({ port: await freePort(), dir, key: `benchkey${prefix}${i}`, name: `${prefix}${i}`, outPath: '/dev/null' })));
+}
+
+/** Loads the stream once, so publishing during the run costs only timers (counted against the relay anyway). */
+async function loadMessages(path: string): Promise<{ tracks: TrackMessage[]; frames: FrameMessage[]; durationUs: number }> {
+  const tracks: TrackMessage[] = [];
+  const frames: FrameMessage[] = [];
+  for await (const m of mp4ToWireMessages(path)) (m.type === 'track' ? tracks : frames).push(m as never);
+  const last = frames.at(-1);
+  return { tracks, frames, durationUs: last ? last.timestamp + last.duration : 0 };
+}
+
+async function copyRelay(path: string, dir: string, seconds: number): Promise<{ cpu: number; nodeCpu: number; ffmpegCpu: number; p50: number | null; p95: number | null; kbps: number }> {
+  const { tracks, frames, durationUs } = await loadMessages(path);
+  const dests = await listeners(dir, 'copy');
+  const relay = new Relay(process.env.BENCH_DEBUG === '1' ? { logger: { debug: () => undefined, info: (f, m) => console.log(m), warn: (f, m) => console.log(m), error: (f, m) => console.log(m) } } : {});
+  const fake = fakeIngestSession('bench', dests.map((l, i) => testDestination(`d${i}`, `rtmp://127.0.0.1:${l.port}/live/benchkeycopy${i + 1}`)));
+  const handled = relay.handle(fake.session);
+  for (const track of tracks) fake.push(track);
+  const start = performance.now();
+  let from: Sample | null = null;
+  for (let round = 0, i = 0; ; i++) {
+    if (i === frames.length) { i = 0; round++; }
+    const frame = frames[i];
+    if (!frame) break;
+    const t = (round * durationUs + frame.timestamp) / 1e6;
+    if (t > seconds) break;
+    const wait = start + t * 1000 - performance.now();
+    if (wait > 1) await sleep(wait);
+    if (!from && t >= WARMUP_S) {
+      from = sample(['self', ...relay.processIds()]);
+      relay.resetLatency('bench');
+    }
+    fake.push({ ...frame, timestamp: micro(round * durationUs + frame.timestamp) });
+  }
+  const pids = ['self' as const, ...relay.processIds()];
+  const to = sample(pids);
+  const p50 = relay.latencyPercentile('bench', 50);
+  const p95 = relay.latencyPercentile('bench', 95);
+  const kbps = relay.status('bench')?.destinations[0]?.bitrateKbps ?? 0;
+  fake.end();
+  await handled;
+  await Promise.all(dests.map((l) => l.stop()));
+  if (!from) throw new Error('run too short');
+  return { cpu: percent(from, to, pids), nodeCpu: percent(from, to, ['self']), ffmpegCpu: percent(from, to, pids.slice(1)), p50, p95, kbps };
+}
+
+async function transcode(path: string, dir: string, seconds: number): Promise<number> {
+  const dests = await listeners(dir, 'x264');
+  const tee = dests.map((l, i) => `[f=flv:onfail=ignore]rtmp://127.0.0.1:${l.port}/live/benchkeyx264${i + 1}`).join('|');
+  const child: ChildProcess = spawn('ffmpeg', ['-v', 'error', '-re', '-stream_loop', '-1', '-i', path, '-t', String(seconds),
+    '-map', '0:v', '-map', '0:a', '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', '6M', '-maxrate', '6M', '-bufsize', '12M',
+    '-g', '60', '-bf', '0', '-c:a', 'aac', '-b:a', '160k', '-f', 'tee', tee], { stdio: 'ignore' });
+  const pid = child.pid ?? 0;
+  await sleep(WARMUP_S * 1000);
+  const from = sample([pid]);
+  await sleep((seconds - WARMUP_S - 1) * 1000);
+  const to = sample([pid]);
+  child.kill('SIGTERM');
+  await Promise.all(dests.map((l) => l.stop()));
+  return percent(from, to, [pid]);
+}
+
+export async function runRelayBench(seconds = 20): Promise<void> {
+  const dir = await tempDir();
+  const fixture = await makeFixture({ audio: 'opus', seconds: 10, width: 1920, height: 1080, fps: 30, videoKbps: 6000, preset: 'veryfast' });
+  const copy = await copyRelay(fixture, dir, seconds);
+  const x264 = await transcode(fixture, dir, seconds);
+  const fmt = (n: number | null): string => (n === null ? 'n/a' : n.toFixed(2));
+  console.log(`relay bench: 1080p30 ~6 Mbit/s H.264 + Opus → 3 RTMP destinations, ${seconds} s (${WARMUP_S} s warm-up excluded)`);
+  console.log(`  copy relay   CPU ${fmt(copy.cpu)} % of one core (Node ${fmt(copy.nodeCpu)} % + FFmpeg ${fmt(copy.ffmpegCpu)} %), output ${copy.kbps} kbit/s per destination`);
+  console.log(`  x264 veryfast CPU ${fmt(x264)} % of one core (one encode, tee to 3 destinations)`);
+  console.log(`  ratio        ${fmt(x264 / copy.cpu)}× less CPU for the copy relay (target ≥ 14×; copy target ≤ 5 %)`);
+  console.log(`  added latency (frame received → written to destination socket): p50 ${fmt(copy.p50)} ms, p95 ${fmt(copy.p95)} ms (target p95 ≤ 30 ms)`);
+}
+
+if (import.meta.main) await runRelayBench(Number(process.argv[2] ?? 20));

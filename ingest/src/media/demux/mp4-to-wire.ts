@@ -1,0 +1,115 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ALL_FORMATS, EncodedPacketSink, FilePathSource, Input, type EncodedPacket } from 'mediabunny';
+import { micro, type AudioTrackMessage, type FrameMessage, type TrackMessage, type VideoTrackMessage } from '@streamhub/shared';
+
+export interface Mp4ToWireOptions {
+  /** Start again from the beginning when the file ends (timestamps keep increasing). */
+  readonly loop?: boolean;
+  /** Pace frames at their timestamps on the wall clock, like a live encoder. */
+  readonly realtime?: boolean;
+  /** Stop after this much media time (needed with `loop`). */
+  readonly durationSeconds?: number;
+}
+
+const VIDEO_TRACK_ID = 0;
+const AUDIO_TRACK_ID = 1;
+
+/** WebCodecs `AllowSharedBufferSource` (not in Node's lib types). */
+type BufferSourceLike = ArrayBufferView | ArrayBuffer | undefined;
+
+function toBytes(source: BufferSourceLike): Uint8Array {
+  if (source === undefined) return new Uint8Array(0);
+  if (ArrayBuffer.isView(source)) return new Uint8Array(source.buffer, source.byteOffset, source.byteLength).slice();
+  return new Uint8Array(source).slice();
+}
+
+interface OpenedFile {
+  readonly input: Input;
+  readonly tracks: TrackMessage[];
+  readonly sinks: { readonly trackId: number; readonly sink: EncodedPacketSink }[];
+  readonly durationSeconds: number;
+}
+
+async function openFile(path: string): Promise<OpenedFile> {
+  const input = new Input({ source: new FilePathSource(path), formats: ALL_FORMATS });
+  const tracks: TrackMessage[] = [];
+  const sinks: OpenedFile['sinks'] = [];
+  const video = await input.getPrimaryVideoTrack();
+  if (video) {
+    const config = await video.getDecoderConfig();
+    if (!config) throw new Error(`mp4ToWireMessages: video codec of ${path} is not supported`);
+    const rate = await video.computePacketStats(60);
+    const message: VideoTrackMessage = {
+      type: 'track', kind: 'video', trackId: VIDEO_TRACK_ID, codec: config.codec,
+      description: toBytes(config.description as BufferSourceLike), width: await video.getCodedWidth(), height: await video.getCodedHeight(),
+      framerate: Math.round(rate.averagePacketRate),
+    };
+    tracks.push(message);
+    sinks.push({ trackId: VIDEO_TRACK_ID, sink: new EncodedPacketSink(video) });
+  }
+  const audio = await input.getPrimaryAudioTrack();
+  if (audio) {
+    const config = await audio.getDecoderConfig();
+    if (!config) throw new Error(`mp4ToWireMessages: audio codec of ${path} is not supported`);
+    const message: AudioTrackMessage = {
+      type: 'track', kind: 'audio', trackId: AUDIO_TRACK_ID, codec: config.codec,
+      description: toBytes(config.description as BufferSourceLike), sampleRate: config.sampleRate, channels: config.numberOfChannels,
+    };
+    tracks.push(message);
+    sinks.push({ trackId: AUDIO_TRACK_ID, sink: new EncodedPacketSink(audio) });
+  }
+  return { input, tracks, sinks, durationSeconds: await input.computeDuration() };
+}
+
+/** Interleaves the tracks' packets by timestamp (what a live encoder would emit). */
+async function* interleave(file: OpenedFile): AsyncGenerator<{ trackId: number; packet: EncodedPacket }> {
+  const iterators = file.sinks.map((s) => ({ trackId: s.trackId, it: s.sink.packets() }));
+  const heads = await Promise.all(iterators.map(async (i) => (await i.it.next()).value ?? null));
+  for (;;) {
+    let best = -1;
+    heads.forEach((head, index) => {
+      const current = best >= 0 ? heads[best] : null;
+      if (head && (!current || head.timestamp < current.timestamp)) best = index;
+    });
+    const iterator = iterators[best];
+    const packet = heads[best];
+    if (!iterator || !packet) return;
+    yield { trackId: iterator.trackId, packet };
+    heads[best] = (await iterator.it.next()).value ?? null;
+  }
+}
+
+/**
+ * Reads an MP4 (or any container Mediabunny reads) and yields what a publisher sends over the wire:
+ * one `track` message per track (video avcC / audio OpusHead or AudioSpecificConfig as description),
+ * then `frame` messages interleaved by timestamp, in microseconds. For tests and the publisher CLI.
+ */
+export async function* mp4ToWireMessages(
+  path: string,
+  options: Mp4ToWireOptions = {},
+): AsyncGenerator<TrackMessage | FrameMessage> {
+  const file = await openFile(path);
+  try {
+    yield* file.tracks;
+    const limitUs = options.durationSeconds === undefined ? Infinity : options.durationSeconds * 1e6;
+    const startedAt = performance.now();
+    for (let round = 0; ; round++) {
+      const offsetUs = Math.round(round * file.durationSeconds * 1e6);
+      for await (const { trackId, packet } of interleave(file)) {
+        const timestampUs = offsetUs + packet.microsecondTimestamp;
+        if (timestampUs >= limitUs) return;
+        if (options.realtime === true) {
+          const waitMs = timestampUs / 1000 - (performance.now() - startedAt);
+          if (waitMs > 1) await sleep(waitMs);
+        }
+        yield {
+          type: 'frame', trackId, timestamp: micro(timestampUs), duration: micro(packet.microsecondDuration),
+          keyframe: packet.type === 'key', payload: packet.data,
+        };
+      }
+      if (options.loop !== true) return;
+    }
+  } finally {
+    file.input.dispose();
+  }
+}

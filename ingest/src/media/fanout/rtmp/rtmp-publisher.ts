@@ -1,0 +1,233 @@
+import { connect as tcpConnect, type Socket } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { connect as tlsConnect } from 'node:tls';
+import { RelayError } from '../../relay-error.ts';
+import type { FlvTag } from '../../flv/flv-tag-reader.ts';
+import { decodeAmf0, encodeAmf0, type AmfValue } from './amf0.ts';
+import { ChunkReader, encodeMessage, type RtmpMessage } from './chunk-stream.ts';
+import { parseRtmpUrl, type RtmpTarget } from './rtmp-url.ts';
+
+/** RTMP Specification 1.0 message type ids (§5.4, §6.2, §7.1). */
+const MSG = { setChunkSize: 1, ack: 3, userControl: 4, windowAckSize: 5, setPeerBandwidth: 6, command: 20 } as const;
+/** Chunk stream ids: 2 protocol control (§5.4), the rest by convention (as FFmpeg and OBS use them). */
+const CSID = { control: 2, command: 3, audio: 4, data: 5, video: 6 } as const;
+const HANDSHAKE_SIZE = 1536;
+
+export interface RtmpPublisherOptions {
+  /** Whole connect + handshake + publish must finish within this. */
+  readonly timeoutMs: number;
+  /** Outgoing chunk size (§5.4.1); large chunks mean few headers (FFmpeg's client uses 128). */
+  readonly chunkSize: number;
+}
+
+/** One publishing RTMP(S) connection. Created by `RtmpPublisher.connect`; never logs (the URL is secret). */
+export class RtmpPublisher {
+  readonly #socket: Socket;
+  readonly #chunkSize: number;
+  readonly #streamId: number;
+  #closed = false;
+  #endReason: RelayError | null = null;
+  #closeListener: ((error: RelayError) => void) | null = null;
+
+  private constructor(socket: Socket, chunkSize: number, streamId: number) {
+    this.#socket = socket;
+    this.#chunkSize = chunkSize;
+    this.#streamId = streamId;
+    socket.on('error', (error: NodeJS.ErrnoException) => this.#end(new RelayError('RELAY_DESTINATION_CLOSED', `Connection lost (${error.code ?? 'error'}).`)));
+    socket.on('close', () => this.#end(new RelayError('RELAY_DESTINATION_CLOSED', 'The destination closed the connection.')));
+    // After publish the peer only sends control messages we may ignore; keep reading so it never blocks.
+    socket.on('data', () => undefined);
+  }
+
+  #end(error: RelayError): void {
+    if (this.#endReason) return;
+    this.#endReason = error;
+    if (!this.#closed) this.#closeListener?.(error);
+  }
+
+  /** Connects, handshakes and publishes; rejects with a RelayError whose message holds no URL or key. */
+  static async connect(url: string, options: RtmpPublisherOptions): Promise<RtmpPublisher> {
+    const target = parseRtmpUrl(url);
+    const socket = target.secure
+      ? tlsConnect({ host: target.host, port: target.port, servername: target.host })
+      : tcpConnect({ host: target.host, port: target.port });
+    socket.setNoDelay(true);
+    const session = new PublishHandshake(socket, target, options.chunkSize);
+    const timer = setTimeout(() => session.fail(new RelayError('RELAY_DESTINATION_TIMEOUT', `No answer from ${target.host}:${target.port} within ${options.timeoutMs} ms.`)), options.timeoutMs);
+    try {
+      const streamId = await session.run();
+      return new RtmpPublisher(socket, options.chunkSize, streamId);
+    } catch (error) {
+      socket.destroy();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      session.detach();
+    }
+  }
+
+  /** Bytes queued in Node, not yet taken by the kernel. */
+  get pendingBytes(): number {
+    return this.#socket.writableLength;
+  }
+
+  /** Bytes handed to the kernel so far. */
+  get bytesFlushed(): number {
+    return this.#socket.bytesWritten - this.#socket.writableLength;
+  }
+
+  /** Sends FLV tags (timestamps already rebased) in ONE socket write; `onFlushed` runs when the kernel has them. */
+  send(tags: readonly { tag: FlvTag; timestamp: number }[], onFlushed?: () => void): number {
+    if (this.#closed || tags.length === 0) return 0;
+    const buffers = tags.map(({ tag, timestamp }) => {
+      // Script data goes out as `@setDataFrame` + the FLV body, as FFmpeg and OBS publish metadata.
+      const payload = tag.kind === 'script' ? Buffer.concat([encodeAmf0('@setDataFrame'), tag.data]) : tag.data;
+      const csid = tag.kind === 'audio' ? CSID.audio : tag.kind === 'video' ? CSID.video : CSID.data;
+      return encodeMessage(csid, { typeId: tag.typeId, streamId: this.#streamId, timestamp, payload }, this.#chunkSize);
+    });
+    const batch = buffers.length === 1 ? buffers[0] ?? Buffer.alloc(0) : Buffer.concat(buffers);
+    this.#socket.write(batch, onFlushed);
+    return batch.length;
+  }
+
+  /** Registers the end of the connection (peer closed, reset, …); fires once, never after `close()`. */
+  onClose(listener: (error: RelayError) => void): void {
+    this.#closeListener = listener;
+    if (this.#endReason && !this.#closed) listener(this.#endReason);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#socket.destroy();
+  }
+}
+
+/** The client side of §5.2 (handshake) and §7.2.1.1 connect / §7.2.2.6 publish, as a small state machine. */
+class PublishHandshake {
+  readonly #socket: Socket;
+  readonly #target: RtmpTarget;
+  readonly #chunkSize: number;
+  readonly #reader = new ChunkReader();
+  #handshake: Buffer | null = Buffer.alloc(0);
+  #bytesIn = 0;
+  #windowAckSize = 2_500_000;
+  #lastAck = 0;
+  #resolve: (streamId: number) => void = () => undefined;
+  #reject: (error: RelayError) => void = () => undefined;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- EventEmitter listener signature
+  readonly #listeners: [string, (...args: any[]) => void][] = [];
+
+  constructor(socket: Socket, target: RtmpTarget, chunkSize: number) {
+    this.#socket = socket;
+    this.#target = target;
+    this.#chunkSize = chunkSize;
+  }
+
+  run(): Promise<number> {
+    const done = new Promise<number>((resolve, reject) => { this.#resolve = resolve; this.#reject = reject; });
+    this.#on(this.#target.secure ? 'secureConnect' : 'connect', () => this.#sendC0C1());
+    this.#on('data', (data: Buffer) => { try { this.#onData(data); } catch (error) { this.fail(asRelayError(error)); } });
+    this.#on('error', (error: NodeJS.ErrnoException) => this.fail(error.code === 'ECONNREFUSED'
+      ? new RelayError('RELAY_DESTINATION_REFUSED', `${this.#target.host}:${this.#target.port} refused the connection.`)
+      : new RelayError('RELAY_DESTINATION_CLOSED', `Connection to ${this.#target.host}:${this.#target.port} failed (${error.code ?? 'error'}).`)));
+    this.#on('close', () => this.fail(new RelayError('RELAY_DESTINATION_CLOSED', 'The destination closed the connection during setup.')));
+    return done;
+  }
+
+  fail(error: RelayError): void {
+    this.#reject(error);
+  }
+
+  detach(): void {
+    for (const [event, listener] of this.#listeners) this.#socket.off(event, listener);
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- EventEmitter listener signature
+  #on(event: string, listener: (...args: any[]) => void): void {
+    this.#listeners.push([event, listener]);
+    this.#socket.on(event, listener);
+  }
+
+  #sendC0C1(): void {
+    // §5.2.2 C0 = version 3; §5.2.3 C1 = time (4), zero (4), random (1528).
+    const c1 = randomBytes(HANDSHAKE_SIZE);
+    c1.writeUInt32BE(0, 0);
+    c1.writeUInt32BE(0, 4);
+    this.#socket.write(Buffer.concat([Buffer.from([3]), c1]));
+  }
+
+  #onData(data: Buffer): void {
+    this.#bytesIn += data.length;
+    if (this.#handshake) {
+      this.#handshake = Buffer.concat([this.#handshake, data]);
+      if (this.#handshake.length < 1 + 2 * HANDSHAKE_SIZE) return;
+      const s1 = this.#handshake.subarray(1, 1 + HANDSHAKE_SIZE);
+      const rest = this.#handshake.subarray(1 + 2 * HANDSHAKE_SIZE);
+      this.#handshake = null;
+      // §5.2.4 C2 echoes S1.
+      this.#socket.write(s1);
+      this.#sendControl(MSG.setChunkSize, this.#chunkSize);
+      this.#command('connect', 1, { app: this.#target.app, type: 'nonprivate', flashVer: 'FMLE/3.0 (compatible; FMSc/1.0)', tcUrl: this.#target.tcUrl });
+      if (rest.length === 0) return;
+      data = rest;
+    }
+    for (const message of this.#reader.push(data)) this.#onMessage(message);
+    if (this.#bytesIn - this.#lastAck >= this.#windowAckSize) {
+      this.#lastAck = this.#bytesIn;
+      this.#sendControl(MSG.ack, this.#bytesIn >>> 0);
+    }
+  }
+
+  #onMessage(message: RtmpMessage): void {
+    if (message.typeId === MSG.setChunkSize) this.#reader.setChunkSize(message.payload.readUInt32BE(0) & 0x7fffffff);
+    else if (message.typeId === MSG.windowAckSize) this.#windowAckSize = message.payload.readUInt32BE(0);
+    else if (message.typeId === MSG.userControl && message.payload.readUInt16BE(0) === 6) {
+      // §7.1.7 PingRequest (6) → PingResponse (7) with the same timestamp.
+      const pong = Buffer.alloc(6);
+      pong.writeUInt16BE(7, 0);
+      message.payload.copy(pong, 2, 2, 6);
+      this.#socket.write(encodeMessage(CSID.control, { typeId: MSG.userControl, streamId: 0, timestamp: 0, payload: pong }, this.#chunkSize));
+    } else if (message.typeId === MSG.command) this.#onCommand(decodeAmf0(message.payload));
+  }
+
+  #onCommand(values: AmfValue[]): void {
+    const [name, transaction] = values;
+    if (name === '_error') { this.fail(new RelayError('RELAY_DESTINATION_REJECTED', `The destination rejected ${transaction === 1 ? 'the connection' : 'the stream'}.`)); return; }
+    if (name === '_result' && transaction === 1) {
+      const stream = this.#target.streamName;
+      this.#command('releaseStream', 2, null, stream);
+      this.#command('FCPublish', 3, null, stream);
+      this.#command('createStream', 4, null);
+    } else if (name === '_result' && transaction === 4) {
+      const streamId = typeof values[3] === 'number' ? values[3] : 1;
+      this.#pendingStreamId = streamId;
+      this.#command('publish', 5, null, this.#target.streamName, 'live');
+    } else if (name === 'onStatus') {
+      const info = values[3];
+      const code = info && typeof info === 'object' && !Array.isArray(info) ? info.code : undefined;
+      if (code === 'NetStream.Publish.Start') this.#resolve(this.#pendingStreamId);
+      else if (typeof code === 'string' && /Publish\.(BadName|Failed|Rejected)|Failed|Error/i.test(code)) {
+        this.fail(new RelayError('RELAY_DESTINATION_REJECTED', `The destination rejected the stream (${code}).`));
+      }
+    }
+  }
+
+  #pendingStreamId = 1;
+
+  #sendControl(typeId: number, value: number): void {
+    const payload = Buffer.alloc(4);
+    payload.writeUInt32BE(value);
+    this.#socket.write(encodeMessage(CSID.control, { typeId, streamId: 0, timestamp: 0, payload }, 128));
+  }
+
+  #command(name: string, transaction: number, ...args: AmfValue[]): void {
+    const streamId = name === 'publish' ? this.#pendingStreamId : 0;
+    const payload = encodeAmf0(name, transaction, ...args);
+    this.#socket.write(encodeMessage(CSID.command, { typeId: MSG.command, streamId, timestamp: 0, payload }, this.#chunkSize));
+  }
+}
+
+function asRelayError(error: unknown): RelayError {
+  return error instanceof RelayError ? error : new RelayError('RELAY_DESTINATION_CLOSED', `Protocol error: ${error instanceof Error ? error.message : 'unknown'}.`);
+}

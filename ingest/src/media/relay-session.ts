@@ -1,0 +1,193 @@
+import type { FrameMessage, TrackMessage, WireMessage } from '@streamhub/shared';
+import type { SessionStatus } from '@streamhub/shared/relay-status';
+import type { IngestSession, RelayDestination } from '../live/contracts.ts';
+import { DestinationOutput, type OutputOptions } from './fanout/destination-output.ts';
+import { GopCache } from './fanout/gop-cache.ts';
+import type { FlvTag } from './flv/flv-tag-reader.ts';
+import { Redactor } from './redact.ts';
+import { FlvPipeline, type VideoPath } from './remux/flv-pipeline.ts';
+import { RelayError } from './relay-error.ts';
+import type { RelayLogger } from './relay-logger.ts';
+import { InputHealth } from './stats/input-health.ts';
+import { LatencyRecorder } from './stats/latency-recorder.ts';
+
+export interface RelaySessionOptions {
+  readonly ffmpegPath: string | null;
+  readonly videoPath: VideoPath;
+  readonly output: OutputOptions;
+  readonly statusIntervalMs: number;
+  readonly logger: RelayLogger;
+  /** Grace before SIGTERM (and again before SIGKILL) when FFmpeg is stopped. */
+  readonly killGraceMs: number;
+}
+
+const STOP = Symbol('stop');
+
+/**
+ * One publisher session, the only place that knows the whole server-side flow:
+ *   wire frames → FlvPipeline (H.264/AAC → FLV tags in Node; Opus → Mediabunny Matroska → FFmpeg
+ *   → AAC-LC in FLV) → GopCache + one DestinationOutput (own RTMP connection) per destination.
+ * Isolation: at most one FFmpeg per session, doing the only codec work (Opus → AAC) and never
+ * seeing a destination; the fan-out is non-blocking sockets in Node, each with a bounded queue,
+ * drop policy, stall detection and its own reconnect loop, so no destination can delay another.
+ */
+export class RelaySession {
+  readonly sessionId: string;
+  readonly latency = new LatencyRecorder();
+  readonly #session: IngestSession;
+  readonly #options: RelaySessionOptions;
+  readonly #redactor = new Redactor();
+  readonly #health = new InputHealth();
+  readonly #gop = new GopCache();
+  readonly #tracks = new Map<number, TrackMessage>();
+  readonly #outputs = new Map<string, DestinationOutput>();
+  #pipeline: FlvPipeline | null = null;
+  #state: SessionStatus['state'] = 'waiting';
+  #startedAtMs: number | null = null;
+  #stop: () => void = () => undefined;
+  readonly #stopped: Promise<typeof STOP>;
+  #stopping = false;
+  #statusTimer: NodeJS.Timeout | null = null;
+
+  constructor(session: IngestSession, options: RelaySessionOptions) {
+    this.sessionId = session.grant.sessionId;
+    this.#session = session;
+    this.#options = options;
+    this.#stopped = new Promise((resolve) => { this.#stop = () => resolve(STOP); });
+    for (const destination of session.grant.destinations) this.addDestination(destination);
+  }
+
+  #log(level: keyof RelayLogger, message: string, fields: object = {}): void {
+    this.#options.logger[level]({ sessionId: this.sessionId, ...fields }, this.#redactor.redact(message));
+  }
+
+  /** Consumes the session's messages until it ends or is stopped; always tears everything down. */
+  async run(): Promise<void> {
+    const iterator = this.#session.messages[Symbol.asyncIterator]();
+    const closed: Promise<typeof STOP> = this.#session.closed.then(() => STOP);
+    this.#statusTimer = setInterval(() => this.#pushStatus(), this.#options.statusIntervalMs);
+    try {
+      for (;;) {
+        const next: IteratorResult<WireMessage> | typeof STOP = await Promise.race([iterator.next(), this.#stopped, closed]);
+        if (next === STOP || next.done === true) break;
+        await this.#onMessage(next.value);
+      }
+      if (!this.#stopping) await this.#finishGracefully();
+    } catch (error) {
+      this.#fatal(error instanceof RelayError ? error : new RelayError('RELAY_FFMPEG_FAILED', error instanceof Error ? error.message : 'unknown'));
+    } finally {
+      void iterator.return?.().catch(() => undefined);
+      await this.#teardown();
+    }
+  }
+
+  async #onMessage(message: WireMessage): Promise<void> {
+    if (message.type === 'track') {
+      if (this.#pipeline) { this.#log('warn', `Track ${message.trackId} announced after the stream started; ignored.`); return; }
+      this.#tracks.set(message.trackId, message);
+      this.#health.onTrack(message);
+    } else if (message.type === 'frame') {
+      await this.#onFrame(message, performance.now());
+    }
+  }
+
+  async #onFrame(frame: FrameMessage, receivedAt: number): Promise<void> {
+    if (!this.#tracks.has(frame.trackId)) return;
+    this.#health.onFrame(frame);
+    const pipeline = this.#pipeline ?? this.#startPipeline(frame.timestamp);
+    if ((await pipeline.push(frame, receivedAt)) === 'backwards') this.#health.onBackwards();
+  }
+
+  #startPipeline(baseUs: number): FlvPipeline {
+    const tracks = [...this.#tracks.values()];
+    this.#pipeline = new FlvPipeline({
+      tracks, baseUs, videoPath: this.#options.videoPath, ffmpegPath: this.#options.ffmpegPath,
+      onTags: (tags) => this.#onTags(tags),
+      onFatal: (error) => this.#fatal(error),
+      onStderr: (line) => this.#log('debug', `ffmpeg: ${line}`),
+    });
+    this.#state = 'live';
+    this.#startedAtMs = Date.now();
+    const audio = tracks.find((t) => t.kind === 'audio')?.codec ?? 'none';
+    this.#log('info', `Session live: video copied (${this.#options.videoPath} path), audio ${audio === 'opus' ? 'Opus → AAC-LC' : audio}.`);
+    return this.#pipeline;
+  }
+
+  #onTags(tags: FlvTag[]): void {
+    for (const tag of tags) this.#gop.add(tag);
+    for (const output of this.#outputs.values()) output.push(tags);
+  }
+
+  #fatal(error: RelayError): void {
+    if (this.#stopping) return;
+    this.#log('error', `Session failed: ${error.code}: ${error.message}`);
+    const reason = this.#redactor.redact(error.message);
+    this.#session.send({ type: 'error', code: error.code, reason });
+    this.#session.close(error.code, reason);
+    this.stop();
+  }
+
+  /** End of the publisher's stream: let FFmpeg flush, then let the outputs drain (bounded). */
+  async #finishGracefully(): Promise<void> {
+    await this.#pipeline?.finish(3000);
+    await Promise.all([...this.#outputs.values()].map((output) => output.drain(1000)));
+  }
+
+  async #teardown(): Promise<void> {
+    this.#stopping = true;
+    if (this.#statusTimer) clearInterval(this.#statusTimer);
+    this.#statusTimer = null;
+    for (const output of this.#outputs.values()) output.stop();
+    await this.#pipeline?.close(this.#options.killGraceMs);
+    this.#state = 'ended';
+    this.#log('info', 'Session ended.');
+  }
+
+  /** Ends the session now (API stop, relay shutdown); `run()` then tears down. */
+  stop(reason?: RelayError): void {
+    if (reason && !this.#stopping) this.#session.close(reason.code, reason.message);
+    this.#stopping = true;
+    this.#stop();
+  }
+
+  addDestination(destination: RelayDestination): void {
+    if (this.#outputs.has(destination.id)) throw new RelayError('RELAY_DESTINATION_EXISTS');
+    this.#redactor.addUrl(destination.url);
+    const tracks = this.#tracks;
+    const output = new DestinationOutput(destination, this.#options.output, {
+      snapshot: () => this.#gop.snapshot(),
+      // Before the tracks are known, assume video (a destination must start on a keyframe).
+      get videoExpected() { return tracks.size === 0 || [...tracks.values()].some((t) => t.kind === 'video'); },
+      onLatency: (ms) => this.latency.record(ms),
+      onEvent: (level, message) => this.#log(level, message, { destinationId: destination.id }),
+    });
+    this.#outputs.set(destination.id, output);
+    if (this.#state !== 'ended') output.start();
+  }
+
+  removeDestination(destinationId: string): void {
+    const output = this.#outputs.get(destinationId);
+    if (!output) throw new RelayError('RELAY_DESTINATION_NOT_FOUND');
+    output.stop();
+    this.#outputs.delete(destinationId);
+  }
+
+  /** Process ids of this session's FFmpeg (for CPU accounting). */
+  get pids(): number[] {
+    return this.#pipeline?.pids ?? [];
+  }
+
+  status(): SessionStatus {
+    const destinations = [...this.#outputs.values()];
+    return {
+      sessionId: this.sessionId, state: this.#state, startedAtMs: this.#startedAtMs,
+      input: this.#health.stats(),
+      destinations: destinations.map((output) => output.status()),
+      warnings: this.#health.warnings(destinations.map((output) => output.destination)),
+    };
+  }
+
+  #pushStatus(): void {
+    this.#session.send({ type: 'status', json: this.#redactor.redact(JSON.stringify(this.status())) });
+  }
+}

@@ -1,0 +1,139 @@
+import type { AudioTrackMessage, FrameMessage, TrackMessage, VideoTrackMessage } from '@streamhub/shared';
+import { RemuxProcess } from '../ffmpeg/remux-process.ts';
+import { FlvTagReader, type FlvTag } from '../flv/flv-tag-reader.ts';
+import { RelayError } from '../relay-error.ts';
+import { FlvTagWriter } from './flv-tag-writer.ts';
+import { MatroskaRemuxer, type RemuxResult } from './matroska-remuxer.ts';
+
+/**
+ * Where H.264 (and AAC) are turned into FLV: `node` builds the tags in Node (no added latency;
+ * FFmpeg only transcodes Opus), `ffmpeg` sends every track through Mediabunny → FFmpeg `-c:v copy`.
+ */
+export type VideoPath = 'node' | 'ffmpeg';
+
+export interface FlvPipelineOptions {
+  readonly tracks: readonly TrackMessage[];
+  readonly videoPath: VideoPath;
+  readonly ffmpegPath: string | null;
+  /** The session timestamp that maps to START_OFFSET_MS. */
+  readonly baseUs: number;
+  readonly onTags: (tags: FlvTag[]) => void;
+  readonly onFatal: (error: RelayError) => void;
+  readonly onStderr: (line: string) => void;
+}
+
+/**
+ * The FLV timeline starts here, not at 0: the AAC encoder's priming samples then stay at positive
+ * timestamps, so FFmpeg (with -copyts) never buffers to shift them (FLV cannot carry negative ones).
+ * Destinations rebase to their first keyframe anyway.
+ */
+export const START_OFFSET_MS = 1000;
+/** Receive times of video frames inside FFmpeg (`ffmpeg` path); a few at most, bounded anyway. */
+const MAX_IN_FLIGHT = 600;
+
+/** A session's tracks and frames → FLV tags (headers first), by the chosen path. */
+export class FlvPipeline {
+  readonly #options: FlvPipelineOptions;
+  readonly #writer: FlvTagWriter;
+  readonly #video: VideoTrackMessage | undefined;
+  readonly #audio: AudioTrackMessage | undefined;
+  readonly #inFlight: number[] = [];
+  readonly #reader = new FlvTagReader();
+  readonly #lastUs = new Map<number, number>();
+  #remuxer: MatroskaRemuxer | null = null;
+  #ffmpeg: RemuxProcess | null = null;
+
+  constructor(options: FlvPipelineOptions) {
+    this.#options = options;
+    const toMs = (us: number): number => START_OFFSET_MS + Math.max(0, Math.round((us - options.baseUs) / 1000));
+    this.#writer = new FlvTagWriter(toMs);
+    this.#video = options.tracks.find((t): t is VideoTrackMessage => t.kind === 'video');
+    this.#audio = options.tracks.find((t): t is AudioTrackMessage => t.kind === 'audio');
+    const audioCodec = this.#audio?.codec ?? null;
+    if (this.#video && !/^avc[13]\./.test(this.#video.codec)) throw new RelayError('RELAY_UNSUPPORTED_CODEC', `Video codec ${this.#video.codec} cannot be relayed without transcoding; use H.264.`);
+    if (audioCodec !== null && audioCodec !== 'opus' && !audioCodec.startsWith('mp4a.40')) throw new RelayError('RELAY_UNSUPPORTED_CODEC', `Audio codec ${audioCodec} is not supported; use Opus or AAC.`);
+    const viaFfmpeg = options.videoPath === 'ffmpeg' ? options.tracks : this.#audio && audioCodec === 'opus' ? [this.#audio] : [];
+    if (viaFfmpeg.length > 0) this.#startFfmpeg(viaFfmpeg, audioCodec === 'opus' ? 'aac' : audioCodec === null ? 'none' : 'copy');
+    if (options.videoPath === 'node') {
+      const headers = [this.#writer.metadata(this.#video, this.#audio)];
+      if (this.#video) headers.push(this.#writer.videoHeader(this.#video));
+      if (this.#audio && audioCodec !== 'opus') headers.push(this.#writer.audioHeader(this.#audio));
+      options.onTags(headers);
+    }
+  }
+
+  #startFfmpeg(tracks: readonly TrackMessage[], audio: 'aac' | 'copy' | 'none'): void {
+    const ffmpegPath = this.#options.ffmpegPath;
+    if (ffmpegPath === null) throw new RelayError('RELAY_FFMPEG_NOT_FOUND');
+    const ffmpeg = new RemuxProcess({
+      ffmpegPath, audio,
+      onFlv: (chunk) => this.#onFlv(chunk),
+      onExit: (error) => { if (error) this.#options.onFatal(error); },
+      onStderr: this.#options.onStderr,
+    });
+    this.#ffmpeg = ffmpeg;
+    this.#remuxer = new MatroskaRemuxer(tracks, (bytes) => {
+      if (!ffmpeg.write(bytes)) this.#options.onFatal(new RelayError('RELAY_FFMPEG_FAILED', 'FFmpeg stopped reading its input.'));
+    }, (us) => (START_OFFSET_MS * 1000 + Math.max(0, us - this.#options.baseUs)) / 1e6);
+  }
+
+  #onFlv(chunk: Buffer): void {
+    let tags: FlvTag[];
+    try {
+      tags = this.#reader.push(chunk);
+    } catch (error) {
+      this.#options.onFatal(new RelayError('RELAY_FFMPEG_FAILED', error instanceof Error ? error.message : 'bad FLV'));
+      return;
+    }
+    // `node` path: FFmpeg only carries the transcoded audio; our own metadata and video win.
+    const kept = this.#options.videoPath === 'node' ? tags.filter((t) => t.kind === 'audio')
+      : tags.filter((t) => !(t.kind === 'video' && t.data[1] === 2)); // drop AVC end-of-sequence (E.4.3.1)
+    for (const tag of kept) {
+      if (tag.kind === 'video' && !tag.sequenceHeader) tag.receivedAt = this.#inFlight.shift() ?? null;
+    }
+    if (kept.length > 0) this.#options.onTags(kept);
+  }
+
+  /** Adds one frame; resolves when the next may come (backpressure of the FFmpeg path). */
+  async push(frame: FrameMessage, receivedAt: number): Promise<RemuxResult> {
+    const isVideo = frame.trackId === this.#video?.trackId;
+    const isAudio = frame.trackId === this.#audio?.trackId;
+    if (!isVideo && !isAudio) return 'unknown-track';
+    const last = this.#lastUs.get(frame.trackId) ?? -Infinity;
+    // FLV and Matroska need non-decreasing timestamps per track (WebCodecs emits no B-frames).
+    if (frame.timestamp < last) return 'backwards';
+    this.#lastUs.set(frame.trackId, frame.timestamp);
+    const direct = this.#options.videoPath === 'node' && (isVideo || this.#audio?.codec !== 'opus');
+    if (direct) {
+      const tag = isVideo ? this.#writer.videoFrame(frame) : this.#writer.audioFrame(frame);
+      tag.receivedAt = isVideo ? receivedAt : null;
+      this.#options.onTags([tag]);
+      return 'written';
+    }
+    if (isVideo) {
+      this.#inFlight.push(receivedAt);
+      if (this.#inFlight.length > MAX_IN_FLIGHT) this.#inFlight.shift();
+    }
+    return (await this.#remuxer?.push(frame)) ?? 'written';
+  }
+
+  /** End of stream: flush the muxer and let FFmpeg finish (bounded). */
+  async finish(timeoutMs: number): Promise<void> {
+    await this.#remuxer?.finish();
+    const ffmpeg = this.#ffmpeg;
+    if (!ffmpeg) return;
+    ffmpeg.endInput();
+    await Promise.race([ffmpeg.exited, new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
+  }
+
+  /** Bounded stop of FFmpeg: SIGTERM after `graceMs`, SIGKILL after as long again. */
+  async close(graceMs: number): Promise<void> {
+    this.#remuxer?.close();
+    await this.#ffmpeg?.close(graceMs);
+  }
+
+  get pids(): number[] {
+    const pid = this.#ffmpeg?.pid;
+    return pid === undefined ? [] : [pid];
+  }
+}

@@ -1,0 +1,17 @@
+import { WebTransportClient } from './src/transport/webtransport/client.ts';
+import { digestStream, payload, sha256Hex, startServer } from './src/transport/webtransport/test-fixtures.ts';
+const f = await startServer();
+const client = await WebTransportClient.connect(f.url, { serverCertificateHashes: [{ algorithm: 'sha-256', value: f.cert.sha256 }] });
+const session = await f.nextSession();
+const received = (async () => { for await (const stream of session.incomingUnidirectionalStreams) return digestStream(stream); return undefined; })();
+const data = payload(5_000_000);
+const uni = await client.createUnidirectionalStream();
+let o = 0;
+const iv = setInterval(() => console.log('offset', o, session.stats()), 1000);
+for (o = 0; o < data.length; o += 100_000) await uni.write(data.subarray(o, o + 100_000));
+await uni.close();
+console.log('written');
+console.log(await received, sha256Hex(data));
+clearInterval(iv);
+client.close();
+await f.server.close();

@@ -1,0 +1,49 @@
+/** The API's routes (issue 3) as typed functions over one ApiClient. */
+import type { Resolution } from '@streamhub/shared/plans';
+import type { ApiClient } from './http.ts';
+import {
+  ignoreBody, parseDestination, parseDestinations, parseLogin, parsePastSessions, parseSignInSessions, parseStart, parseUser,
+  type Destination, type DestinationInput, type DestinationPatch, type LoginResult, type PastSession, type SignInSession, type StartResult, type User,
+} from './types.ts';
+
+export interface Credentials {
+  readonly email: string;
+  readonly password: string;
+  readonly displayName?: string;
+}
+
+export interface StartRequest {
+  readonly destinations: readonly string[];
+  readonly resolution?: Resolution;
+  readonly record?: boolean;
+}
+
+/** Builds the endpoint functions; stores receive this object (injected), never a global. */
+export function createEndpoints(client: ApiClient) {
+  return {
+    client,
+    register: (c: Credentials): Promise<unknown> =>
+      client.request('/api/auth/register', { method: 'POST', body: c, parse: (v) => v, auth: false }),
+    login: (c: Credentials): Promise<LoginResult> =>
+      client.request('/api/auth/login', { method: 'POST', body: { email: c.email, password: c.password }, parse: parseLogin, auth: false }),
+    logout: (): Promise<void> => client.request('/api/auth/logout', { method: 'POST', parse: ignoreBody }),
+    profile: (): Promise<User> => client.request('/api/user/profile', { parse: parseUser }),
+    signInSessions: (): Promise<SignInSession[]> => client.request('/api/auth/sessions', { parse: parseSignInSessions }),
+    revokeSignInSession: (id: string): Promise<void> =>
+      client.request(`/api/auth/sessions/${encodeURIComponent(id)}`, { method: 'DELETE', parse: ignoreBody }),
+    listDestinations: (): Promise<Destination[]> => client.request('/api/destinations', { parse: parseDestinations }),
+    createDestination: (input: DestinationInput): Promise<Destination> =>
+      client.request('/api/destinations', { method: 'POST', body: input, parse: parseDestination }),
+    updateDestination: (id: string, patch: DestinationPatch): Promise<Destination> =>
+      client.request(`/api/destinations/${encodeURIComponent(id)}`, { method: 'PATCH', body: patch, parse: parseDestination }),
+    deleteDestination: (id: string): Promise<void> =>
+      client.request(`/api/destinations/${encodeURIComponent(id)}`, { method: 'DELETE', parse: ignoreBody }),
+    startStream: (req: StartRequest): Promise<StartResult> =>
+      client.request('/api/stream/start', { method: 'POST', body: req, parse: parseStart }),
+    stopStream: (sessionId: string): Promise<void> =>
+      client.request('/api/stream/stop', { method: 'POST', body: { sessionId }, parse: ignoreBody }),
+    pastSessions: (limit = 50): Promise<PastSession[]> => client.request(`/api/stream/sessions?limit=${limit}`, { parse: parsePastSessions }),
+  };
+}
+
+export type Endpoints = ReturnType<typeof createEndpoints>;

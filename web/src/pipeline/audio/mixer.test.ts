@@ -1,0 +1,79 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { audioSamples } from '../capture/capture.ts';
+import { AudioMixer } from './mixer.ts';
+
+const closers: (() => Promise<void> | void)[] = [];
+afterEach(async () => { for (const close of closers.splice(0).reverse()) await close(); });
+
+/** A constant sine tone as a MediaStream (a real Web Audio source, not a mock). */
+function tone(frequency: number, amplitude: number): MediaStream {
+  const context = new AudioContext({ sampleRate: 48_000 });
+  const oscillator = new OscillatorNode(context, { frequency });
+  const gain = new GainNode(context, { gain: amplitude });
+  const destination = context.createMediaStreamDestination();
+  oscillator.connect(gain).connect(destination);
+  oscillator.start();
+  closers.push(() => context.close());
+  return destination.stream;
+}
+
+const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
+
+/** Peak of the mixed output over ~200 ms, read back through MediaStreamTrackProcessor. */
+async function outputPeak(mixer: AudioMixer): Promise<number> {
+  const reader = audioSamples(mixer.track.clone()).getReader();
+  let peak = 0;
+  const until = performance.now() + 200;
+  try {
+    while (performance.now() < until) {
+      const { value } = await reader.read();
+      if (!value) break;
+      try {
+        const plane = new Float32Array(value.numberOfFrames);
+        value.copyTo(plane, { planeIndex: 0, format: 'f32-planar' });
+        for (const v of plane) peak = Math.max(peak, Math.abs(v));
+      } finally {
+        value.close();
+      }
+    }
+  } finally {
+    await reader.cancel();
+  }
+  return peak;
+}
+
+describe('AudioMixer', () => {
+  it('meters each source, and mute / solo silence the right channels', async () => {
+    const mixer = new AudioMixer();
+    closers.push(() => mixer.close());
+    await mixer.addStream('a', tone(440, 0.5));
+    await mixer.addStream('b', tone(660, 0.25));
+    await settle();
+    const levels = mixer.levels();
+    expect(levels.a?.peak).toBeGreaterThan(0.4);
+    expect(levels.b?.peak).toBeGreaterThan(0.2);
+    expect(levels.b?.peak).toBeLessThan(0.3);
+    expect(levels.a?.rms).toBeCloseTo(0.5 / Math.SQRT2, 1);
+
+    mixer.setMuted('a', true);
+    await settle();
+    expect(mixer.levels().a?.peak).toBeLessThan(0.01);
+    mixer.setMuted('a', false);
+    mixer.setSolo('a', true);
+    await settle();
+    expect(mixer.levels().a?.peak).toBeGreaterThan(0.4);
+    expect(mixer.levels().b?.peak).toBeLessThan(0.01);
+  });
+
+  it('the master limiter keeps a hot input below full scale', async () => {
+    const mixer = new AudioMixer();
+    closers.push(() => mixer.close());
+    await mixer.addStream('hot', tone(440, 1));
+    mixer.setGain('hot', 8); // +18 dBFS into the bus
+    await settle(500);
+    expect(mixer.levels().hot?.peak).toBeGreaterThan(4);
+    const peak = await outputPeak(mixer);
+    expect(peak).toBeGreaterThan(0.1);
+    expect(peak).toBeLessThanOrEqual(1.05);
+  });
+});

@@ -1,0 +1,122 @@
+import { METER_PROCESSOR_NAME, meterProcessorSource } from './meter-processor.ts';
+
+export interface Level { readonly peak: number; readonly rms: number }
+
+interface Channel {
+  readonly input: AudioNode;
+  readonly gain: GainNode;
+  readonly meter: AudioWorkletNode;
+  gainValue: number;
+  muted: boolean;
+  solo: boolean;
+  level: Level;
+  readonly release: () => void;
+}
+
+/** Master bus limiter: a DynamicsCompressor set hard (high ratio, fast attack) just under 0 dBFS. */
+const LIMITER = { threshold: -3, knee: 0, ratio: 20, attack: 0.003, release: 0.1 } as const;
+
+/**
+ * The audio graph on the main thread (Web Audio renders on its own thread): per-source gain,
+ * mute and solo, a meter per source (AudioWorklet), a master gain and limiter, and one mixed
+ * MediaStreamTrack that the worker encodes.
+ */
+export class AudioMixer {
+  readonly context: AudioContext;
+  readonly #master: GainNode;
+  readonly #limiter: DynamicsCompressorNode;
+  readonly #destination: MediaStreamAudioDestinationNode;
+  readonly #channels = new Map<string, Channel>();
+  readonly #ready: Promise<void>;
+
+  constructor(sampleRate = 48_000) {
+    this.context = new AudioContext({ sampleRate, latencyHint: 'interactive' });
+    this.#master = this.context.createGain();
+    this.#limiter = new DynamicsCompressorNode(this.context, LIMITER);
+    this.#destination = this.context.createMediaStreamDestination();
+    this.#destination.channelCount = 2;
+    this.#master.connect(this.#limiter).connect(this.#destination);
+    const url = URL.createObjectURL(new Blob([meterProcessorSource], { type: 'text/javascript' }));
+    this.#ready = this.context.audioWorklet.addModule(url).finally(() => { URL.revokeObjectURL(url); });
+  }
+
+  /** The mixed output (stereo, `context.sampleRate`). */
+  get track(): MediaStreamTrack {
+    const track = this.#destination.stream.getAudioTracks()[0];
+    if (!track) throw new Error('mixer has no output track');
+    return track;
+  }
+
+  get format(): { sampleRate: number; channels: number } {
+    return { sampleRate: this.context.sampleRate, channels: 2 };
+  }
+
+  async addStream(id: string, stream: MediaStream): Promise<void> {
+    await this.#add(id, this.context.createMediaStreamSource(stream), () => undefined);
+  }
+
+  /** A media element's audio goes into the mix only (not to the speakers). */
+  async addElement(id: string, element: HTMLMediaElement): Promise<void> {
+    await this.#add(id, this.context.createMediaElementSource(element), () => undefined);
+  }
+
+  async #add(id: string, input: AudioNode, release: () => void): Promise<void> {
+    await this.#ready;
+    if (this.context.state === 'suspended') await this.context.resume().catch(() => undefined);
+    const gain = this.context.createGain();
+    const meter = new AudioWorkletNode(this.context, METER_PROCESSOR_NAME, { numberOfOutputs: 1, outputChannelCount: [2] });
+    const channel: Channel = { input, gain, meter, gainValue: 1, muted: false, solo: false, level: { peak: 0, rms: 0 }, release };
+    meter.port.onmessage = (event: MessageEvent<Level>) => { channel.level = event.data; };
+    input.connect(gain).connect(meter).connect(this.#master);
+    this.#channels.set(id, channel);
+    this.#apply();
+  }
+
+  remove(id: string): void {
+    const channel = this.#channels.get(id);
+    if (!channel) return;
+    this.#channels.delete(id);
+    channel.input.disconnect();
+    channel.gain.disconnect();
+    channel.meter.port.onmessage = null;
+    channel.meter.disconnect();
+    channel.release();
+    this.#apply();
+  }
+
+  setGain(id: string, gain: number): void { this.#set(id, (c) => { c.gainValue = Math.max(0, gain); }); }
+  setMuted(id: string, muted: boolean): void { this.#set(id, (c) => { c.muted = muted; }); }
+  setSolo(id: string, solo: boolean): void { this.#set(id, (c) => { c.solo = solo; }); }
+  setMasterGain(gain: number): void { this.#master.gain.value = Math.max(0, gain); }
+
+  #set(id: string, change: (channel: Channel) => void): void {
+    const channel = this.#channels.get(id);
+    if (!channel) return;
+    change(channel);
+    this.#apply();
+  }
+
+  /** Solo wins: when any channel is soloed only soloed channels are heard. */
+  #apply(): void {
+    const anySolo = [...this.#channels.values()].some((c) => c.solo);
+    for (const channel of this.#channels.values()) {
+      const audible = !channel.muted && (!anySolo || channel.solo);
+      channel.gain.gain.setTargetAtTime(audible ? channel.gainValue : 0, this.context.currentTime, 0.01);
+    }
+  }
+
+  /** Latest peak/RMS per source (post-gain, linear 0..1). */
+  levels(): Record<string, Level> {
+    const out: Record<string, Level> = {};
+    for (const [id, channel] of this.#channels) out[id] = channel.level;
+    return out;
+  }
+
+  has(id: string): boolean { return this.#channels.has(id); }
+
+  async close(): Promise<void> {
+    for (const id of [...this.#channels.keys()]) this.remove(id);
+    this.track.stop();
+    await this.context.close();
+  }
+}

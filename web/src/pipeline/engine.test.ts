@@ -1,0 +1,64 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ALL_FORMATS, BlobSource, EncodedPacketSink, Input } from 'mediabunny';
+import { createStudioEngine, type StudioEngineHandle } from './engine.ts';
+import type { EngineEvent, EngineStats } from './studio-engine.ts';
+
+let engine: StudioEngineHandle | undefined;
+afterEach(async () => { await engine?.close(); engine = undefined; });
+
+async function pngBlob(colour: string): Promise<Blob> {
+  const canvas = new OffscreenCanvas(320, 180);
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('no 2d');
+  ctx.fillStyle = colour;
+  ctx.fillRect(0, 0, 320, 180);
+  return canvas.convertToBlob({ type: 'image/png' });
+}
+
+describe('StudioEngine (worker)', () => {
+  it('composes camera + image in the worker and records a session with the mixed microphone', async () => {
+    const events: EngineEvent[] = [];
+    // A smaller output than the product offers keeps this test quick on two cores.
+    const e = createStudioEngine({ output: { width: 640 as 1280, height: 360 as 720, fps: 30, videoBitrateKbps: 1000, audioBitrateKbps: 64 } });
+    engine = e;
+    e.on((event) => events.push(event));
+    expect(['webgl2', '2d']).toContain(await e.renderer());
+    const camera = await e.addCamera();
+    const image = await e.addImage(await pngBlob('#00f'), 'blue');
+    const mic = await e.addMicrophone();
+    expect([camera.kind, image.kind, mic.kind]).toEqual(['camera', 'image', 'microphone']);
+    await e.setLayout('picture-in-picture');
+    await e.setPipRect({ x: 400, y: 200, width: 200, height: 120 });
+    const layers = await e.layers();
+    expect(layers.filter((l) => l.visible).map((l) => [l.sourceId, l.rect])).toEqual([
+      [camera.id, { x: 0, y: 0, width: 640, height: 360 }],
+      [image.id, { x: 400, y: 200, width: 200, height: 120 }],
+    ]);
+
+    await e.startRecording();
+    await new Promise((r) => setTimeout(r, 3000));
+    const blob = await e.stopRecording();
+
+    const input = new Input({ source: new BlobSource(blob), formats: ALL_FORMATS });
+    const video = await input.getPrimaryVideoTrack();
+    const audio = await input.getPrimaryAudioTrack();
+    if (!video || !audio) throw new Error('missing track');
+    expect(await video.getCodec()).toBe('avc');
+    expect(await video.getDisplayWidth()).toBe(640);
+    let frames = 0;
+    for await (const _ of new EncodedPacketSink(video).packets()) frames += 1;
+    // ~3 s at 30 fps; the worker clock may miss a few ticks on a loaded 2-core machine.
+    expect(frames).toBeGreaterThan(60);
+    const duration = await input.computeDuration();
+    expect(duration).toBeGreaterThan(2);
+    expect(duration).toBeLessThan(4);
+    expect(events.some((ev) => ev.type === 'recording' && ev.state === 'stopped' && ev.bytesWritten === blob.size)).toBe(true);
+
+    const stats = events.filter((ev): ev is { type: 'stats'; stats: EngineStats } => ev.type === 'stats').at(-1)?.stats;
+    expect(stats?.fpsOut).toBeGreaterThan(15);
+    expect(stats?.fpsIn).toBeGreaterThan(5);
+    const levels = events.filter((ev) => ev.type === 'levels').at(-1);
+    expect(levels?.type === 'levels' ? Object.keys(levels.levels) : []).toEqual([mic.id]);
+    expect(events.filter((ev) => ev.type === 'error')).toEqual([]);
+  });
+});

@@ -1,0 +1,79 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { isProxy } from 'vue';
+import { createHarness, settle, type Harness } from '../ui/testing/harness.ts';
+import { useAuthStore } from './auth.ts';
+import { useStudioStore } from './studio.ts';
+
+let h: Harness | undefined;
+afterEach(() => h?.unmountAll());
+
+describe('studio store', () => {
+  it('keeps the engine and media out of reactive state (only plain, serialisable values)', async () => {
+    h = await createHarness();
+    const studio = h.inApp(() => useStudioStore());
+    studio.attach(h.engine);
+    await studio.addDevice('camera');
+    studio.setGain('camera-1', 0.5);
+    const state = h.pinia.state.value.studio as Record<string, unknown>;
+    expect(Object.values(state).some((v) => v === h?.engine)).toBe(false);
+    expect(() => structuredClone(JSON.parse(JSON.stringify(state)))).not.toThrow();
+    expect(isProxy(h.engine)).toBe(false);
+    expect(studio.sources[0]).toMatchObject({ id: 'camera-1', name: 'Fake camera', gain: 0.5, muted: false });
+  });
+
+  it('ends the API session if the engine cannot go live, and returns to idle', async () => {
+    h = await createHarness();
+    const id = h.api.addDestination({ name: 'A', key: 'aaaa-1234' });
+    const studio = h.inApp(() => useStudioStore());
+    h.engine.goLive = () => Promise.reject(new Error('WebTransport and WebSocket both failed'));
+    studio.attach(h.engine);
+    await studio.goLive([id]);
+    expect(h.api.requests('POST', '/api/stream/stop')).toHaveLength(1);
+    expect(studio.live).toBe('idle');
+    expect(studio.errors.at(-1)?.detail).toBe('WebTransport and WebSocket both failed');
+  });
+
+  it('stops the show on a fatal engine error', async () => {
+    h = await createHarness();
+    const id = h.api.addDestination({ name: 'A', key: 'aaaa-1234' });
+    const studio = h.inApp(() => useStudioStore());
+    studio.attach(h.engine);
+    await studio.goLive([id]);
+    expect(studio.live).toBe('live');
+    h.engine.emit({ type: 'error', code: 'STUDIO_ENCODER_FAILED', message: 'The video or audio encoder failed.', fatal: true });
+    await settle();
+    expect(h.engine.callsOf('stopLive')).toHaveLength(1);
+    expect(studio.live).toBe('idle');
+    expect(studio.errors.map((e) => e.code)).toContain('STUDIO_ENCODER_FAILED');
+  });
+
+  it('mute-all toggles every audio source, and detach stops listening', async () => {
+    h = await createHarness();
+    const studio = h.inApp(() => useStudioStore());
+    studio.attach(h.engine);
+    await studio.addDevice('microphone');
+    await studio.addDevice('camera');
+    studio.toggleMuteAll();
+    expect(studio.sources.every((s) => s.muted)).toBe(true);
+    studio.toggleMuteAll();
+    expect(studio.sources.every((s) => !s.muted)).toBe(true);
+    studio.detach();
+    expect(h.engine.listeners.size).toBe(0);
+    expect(studio.engineReady).toBe(false);
+  });
+});
+
+describe('auth store', () => {
+  it('logs out: revokes on the server and forgets the in-memory token', async () => {
+    h = await createHarness({ signedIn: false });
+    const auth = h.inApp(() => useAuthStore());
+    await auth.login({ email: 'creator@example.com', password: 'secret-password-1' });
+    expect(auth.signedIn).toBe(true);
+    expect(auth.plan).toBe('free');
+    await auth.logout();
+    expect(auth.signedIn).toBe(false);
+    expect(h.endpoints.client.hasAccessToken).toBe(false);
+    expect(h.api.refreshValid).toBe(false);
+    expect(await auth.restore()).toBe(false);
+  });
+});

@@ -1,0 +1,60 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import axe from 'axe-core';
+import App from '../../App.vue';
+import '../../styles/main.css';
+import { useStudioStore } from '../../stores/studio.ts';
+import { createHarness, settle, type Harness } from '../testing/harness.ts';
+import { pastSession } from '../testing/fixtures.ts';
+
+let h: Harness | undefined;
+afterEach(() => h?.unmountAll());
+
+async function seriousViolations(): Promise<string[]> {
+  const result = await axe.run(document.body, { resultTypes: ['violations'] });
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+const pages: readonly { route: string; signedIn: boolean; ready: string }[] = [
+  { route: '/login', signedIn: false, ready: 'form' },
+  { route: '/register', signedIn: false, ready: 'form' },
+  { route: '/studio', signedIn: true, ready: 'canvas' },
+  { route: '/destinations', signedIn: true, ready: '.card' },
+  { route: '/history', signedIn: true, ready: '[data-session]' },
+  { route: '/profile', signedIn: true, ready: '[data-sign-in]' },
+];
+
+describe('accessibility (axe-core)', () => {
+  it('the audit itself catches a broken page (unlabelled field)', async () => {
+    const input = document.createElement('input');
+    document.body.append(input);
+    try {
+      expect((await seriousViolations()).some((v) => v.startsWith('label:'))).toBe(true);
+    } finally {
+      input.remove();
+    }
+  });
+
+  for (const page of pages) {
+    it(`${page.route} has no serious or critical violations`, async () => {
+      h = await createHarness({ signedIn: page.signedIn, route: page.route });
+      h.api.addDestination({ name: 'Twitch main', platform: 'twitch', key: 'live_1234_abcd' });
+      h.api.addDestination({ name: 'Backup RTMP', key: 'backup-key-9999', enabled: false });
+      h.api.pastSessions = [pastSession()];
+      const w = await h.mount(App);
+      await vi.waitFor(() => expect(w.find(page.ready).exists()).toBe(true));
+      if (page.route === '/studio') {
+        // Fill the studio the way a user would, so the panels are audited with content.
+        const studio = h.inApp(() => useStudioStore());
+        await vi.waitFor(() => expect(studio.engineReady).toBe(true));
+        await studio.addDevice('camera');
+        await studio.addDevice('microphone');
+        await studio.setLayout('picture-in-picture');
+        h.engine.emit({ type: 'levels', levels: { 'microphone-2': { peak: 0.4, rms: 0.2 } } });
+      }
+      await settle();
+      expect(await seriousViolations()).toEqual([]);
+    });
+  }
+});
