@@ -34,6 +34,8 @@ export default defineConfig({
       },
       {
         plugins: [vue()],
+        // Pre-bundle up front: a cold first run otherwise re-optimises mid-run and reloads a test.
+        optimizeDeps: { include: ['vue', 'pinia', 'vue-router', '@vue/test-utils', 'zod', 'axe-core', 'comlink', 'mediabunny'] },
         test: {
           name: 'web',
           root: './web',

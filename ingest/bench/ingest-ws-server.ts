@@ -18,6 +18,8 @@ export type BenchReply =
     readonly type: 'sample';
     readonly cpuMicros: number;
     readonly rssBytes: number;
+    readonly heapUsedBytes: number;
+    readonly externalBytes: number;
     readonly framesReceived: number;
     readonly liveSessions: number;
     readonly connections: number;
@@ -50,6 +52,7 @@ process.on('message', (request: BenchRequest) => {
       const cpu = process.cpuUsage();
       reply({
         type: 'sample', cpuMicros: cpu.user + cpu.system, rssBytes: process.memoryUsage.rss(), framesReceived,
+        heapUsedBytes: process.memoryUsage().heapUsed, externalBytes: process.memoryUsage().external,
         liveSessions, connections: server.hub.connectionCount,
       });
       break;

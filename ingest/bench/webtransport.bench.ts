@@ -4,8 +4,10 @@
  *
  *   node ingest/bench/webtransport.bench.ts [--seconds 10] [--mbps 3]
  *
+ *   node ingest/bench/webtransport.bench.ts --publishers 10 --idle 50
+ *
  * Prints server CPU % of one core, server RSS before/after, bytes received. `run()` returns the
- * same figures for the bench runner.
+ * same figures for the bench runner. WT_BENCH_PROFILE=<dir> writes a V8 CPU profile of the server.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -13,11 +15,15 @@ import { parseArgs } from 'node:util';
 import { mintCertificate } from '../src/transport/certs/mint-certificate.ts';
 import { WebTransportClient } from '../src/transport/webtransport/client.ts';
 import { WebTransportServer } from '../src/transport/webtransport/server.ts';
+import type { WebTransportSession } from '../src/transport/webtransport/session.ts';
 
 export interface WebTransportBenchResult {
   readonly seconds: number;
   readonly mbps: number;
+  readonly publishers: number;
   readonly serverCpuPercent: number;
+  readonly serverCpuPercentPerPublisher: number;
+  readonly rssPerIdleSessionMb: number | undefined;
   readonly serverRssMbBefore: number;
   readonly serverRssMbAfter: number;
   readonly bytesSent: number;
@@ -64,52 +70,97 @@ function ask(child: ChildProcess, type: ServerMessage['type'], request?: string)
   });
 }
 
-export async function run(options: { seconds?: number; mbps?: number } = {}): Promise<WebTransportBenchResult> {
-  const seconds = options.seconds ?? 10;
-  const mbps = options.mbps ?? 3;
-  const child = fork(fileURLToPath(import.meta.url), ['--serve'], { stdio: 'inherit' });
-  const ready = await ask(child, 'ready');
-  if (ready.type !== 'ready') throw new Error('server did not start');
-  const session = await WebTransportClient.connect(`https://127.0.0.1:${ready.port}/ingest`, {
-    serverCertificateHashes: [{ algorithm: 'sha-256', value: ready.sha256 }],
-  });
+export interface WebTransportBenchOptions {
+  readonly seconds?: number;
+  readonly mbps?: number;
+  /** Concurrent publishers, each at `mbps`. Default 1. */
+  readonly publishers?: number;
+  /** Idle sessions opened first to measure server RSS per idle session. Default 0. */
+  readonly idleSessions?: number;
+}
+
+async function publish(session: WebTransportSession, mbps: number, until: number): Promise<number> {
   const stream = await session.createUnidirectionalStream();
-  const before = await ask(child, 'usage', 'usage');
   const tickMs = 33; // ~30 video frames a second
   const chunk = new Uint8Array(Math.round((mbps * 1e6 * tickMs) / 8000));
   const started = performance.now();
-  let bytesSent = 0;
-  for (let tick = 1; performance.now() - started < seconds * 1000; tick += 1) {
+  let sent = 0;
+  for (let tick = 1; performance.now() < until; tick += 1) {
     await stream.write(chunk);
-    bytesSent += chunk.length;
+    sent += chunk.length;
     const wait = started + tick * tickMs - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   }
-  const elapsedMs = performance.now() - started;
+  return sent;
+}
+
+const usage = async (child: ChildProcess): Promise<Extract<ServerMessage, { type: 'usage' }>> => {
+  const message = await ask(child, 'usage', 'usage');
+  if (message.type !== 'usage') throw new Error('no usage report');
+  return message;
+};
+
+export async function run(options: WebTransportBenchOptions = {}): Promise<WebTransportBenchResult> {
+  const { seconds = 10, mbps = 3, publishers = 1, idleSessions = 0 } = options;
+  const profile = process.env.WT_BENCH_PROFILE;
+  const child = fork(fileURLToPath(import.meta.url), ['--serve'], { stdio: 'inherit', execArgv: profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [] });
+  const ready = await ask(child, 'ready');
+  if (ready.type !== 'ready') throw new Error('server did not start');
+  const connect = (): Promise<WebTransportSession> => WebTransportClient.connect(`https://127.0.0.1:${ready.port}/ingest`, {
+    serverCertificateHashes: [{ algorithm: 'sha-256', value: ready.sha256 }],
+  });
+  let rssPerIdleSessionMb: number | undefined;
+  if (idleSessions > 0) {
+    const base = await usage(child);
+    const idle = await Promise.all(Array.from({ length: idleSessions }, connect));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    rssPerIdleSessionMb = Math.round(((await usage(child)).rss - base.rss) / idleSessions / 1e4) / 100;
+    for (const session of idle) session.close();
+    await Promise.all(idle.map((session) => session.closed));
+  }
+  const sessions = await Promise.all(Array.from({ length: publishers }, connect));
+  const before = await usage(child);
+  const started = performance.now();
+  const sent = await Promise.all(sessions.map((session) => publish(session, mbps, started + seconds * 1000)));
   await new Promise((resolve) => setTimeout(resolve, 200));
-  const after = await ask(child, 'usage', 'usage');
-  session.close();
+  const elapsedMs = performance.now() - started;
+  const after = await usage(child);
+  for (const session of sessions) session.close();
   child.send('exit');
   await new Promise((resolve) => child.once('exit', resolve));
-  if (before.type !== 'usage' || after.type !== 'usage') throw new Error('no usage report');
+  const cpuPercent = ((after.cpuMicros - before.cpuMicros) / 1000 / elapsedMs) * 100;
   return {
     seconds: Math.round(elapsedMs / 100) / 10,
     mbps,
-    serverCpuPercent: Math.round(((after.cpuMicros - before.cpuMicros) / 1000 / (elapsedMs + 200)) * 1000) / 10,
+    publishers,
+    serverCpuPercent: Math.round(cpuPercent * 10) / 10,
+    serverCpuPercentPerPublisher: Math.round((cpuPercent / publishers) * 100) / 100,
     serverRssMbBefore: Math.round(before.rss / 1e5) / 10,
     serverRssMbAfter: Math.round(after.rss / 1e5) / 10,
-    bytesSent,
-    bytesReceived: after.bytes,
+    rssPerIdleSessionMb,
+    bytesSent: sent.reduce((a, b) => a + b, 0),
+    bytesReceived: after.bytes - before.bytes,
   };
 }
 
 if (process.argv.includes('--serve')) {
   await serve();
 } else if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
-  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, mbps: { type: 'string', default: '3' } } });
-  const result = await run({ seconds: Number(values.seconds), mbps: Number(values.mbps) });
-  process.stdout.write(`WebTransport, 1 publisher at ${result.mbps} Mbit/s for ${result.seconds} s\n`);
-  process.stdout.write(`  server CPU: ${result.serverCpuPercent} % of one core\n`);
-  process.stdout.write(`  server RSS: ${result.serverRssMbBefore} MB before, ${result.serverRssMbAfter} MB after\n`);
-  process.stdout.write(`  bytes: ${result.bytesSent} sent, ${result.bytesReceived} received\n`);
+  const { values } = parseArgs({
+    options: {
+      seconds: { type: 'string', default: '10' },
+      mbps: { type: 'string', default: '3' },
+      publishers: { type: 'string', default: '1' },
+      idle: { type: 'string', default: '0' },
+    },
+  });
+  const result = await run({ seconds: Number(values.seconds), mbps: Number(values.mbps), publishers: Number(values.publishers), idleSessions: Number(values.idle) });
+  const lines = [
+    `WebTransport: ${result.publishers} publisher(s) at ${result.mbps} Mbit/s for ${result.seconds} s`,
+    `  server CPU: ${result.serverCpuPercent} % of one core (${result.serverCpuPercentPerPublisher} % per publisher)`,
+    `  server RSS: ${result.serverRssMbBefore} MB before, ${result.serverRssMbAfter} MB after`,
+    ...(result.rssPerIdleSessionMb === undefined ? [] : [`  server RSS per idle session: ${result.rssPerIdleSessionMb} MB`]),
+    `  bytes: ${result.bytesSent} sent, ${result.bytesReceived} received`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -19,7 +19,7 @@ const chromiumArgs = [
 
 interface EngineResult {
   renderer: string; clockOriginEpochMs: number; errors: string[]; longTasks: number; longTaskMaxMs: number;
-  stats: { fpsOut: number; framesDropped: number; encodeMsP50: number; encodeMsP95: number; composeMsP50?: number; composeMsP95?: number; videoBitrateKbps: number; sendLatencyMs: number | null; rttMs: number | null; transport: string | null }[];
+  stats: { fpsOut: number; framesDropped: number; encodeMsP50: number; encodeMsP95: number; composeMsP50?: number; composeMsP95?: number; dropsBy?: { encoder: number; send: number; clock: number }; videoBitrateKbps: number; sendLatencyMs: number | null; rttMs: number | null; transport: string | null }[];
 }
 interface RecorderResult { mimeType: string; frames: number; bytes: number; composeMsP50: number; composeMsP95: number; longTasks: number; longTaskMaxMs: number }
 
@@ -84,14 +84,13 @@ async function main(): Promise<void> {
 function report(engine: { result: EngineResult; cpuPercent: number }, recorder: { result: RecorderResult; cpuPercent: number }, collector: Awaited<ReturnType<typeof startCollector>>): void {
   const e = engine.result;
   const steady = e.stats.slice(2); // skip start-up (connect + first keyframe)
-  const last = e.stats.at(-1);
   const lastLive = e.stats.filter((s) => s.transport !== null).at(-1);
   const latencies = collector.arrivals.map((a) => a.receivedEpochMs - (e.clockOriginEpochMs + a.timestampUs / 1000));
   const rows: [string, string, string][] = [
     ['renderer / codec', e.renderer, recorder.result.mimeType],
     ['frames out (composed)', String(Math.round(steady.reduce((s, x) => s + x.fpsOut, 0))), String(recorder.result.frames)],
     ['video frames received by ingest', String(collector.arrivals.length), 'n/a'],
-    ['dropped frames (encoder+send+clock)', String(last?.framesDropped ?? '—'), 'n/a'],
+    ['dropped frames (encoder+send+clock)', `${lastLive?.framesDropped ?? '—'} (${lastLive?.dropsBy?.encoder ?? '—'}+${lastLive?.dropsBy?.send ?? '—'}+${lastLive?.dropsBy?.clock ?? '—'})`, 'n/a'],
     ['main-thread long tasks (>50 ms)', `${e.longTasks} (max ${fmt(e.longTaskMaxMs)} ms)`, `${recorder.result.longTasks} (max ${fmt(recorder.result.longTaskMaxMs)} ms)`],
     ['compose ms p50 / p95', `${fmt(pct(steady.map((s) => s.composeMsP50 ?? Number.NaN), 50), 2)} / ${fmt(pct(steady.map((s) => s.composeMsP95 ?? Number.NaN), 95), 2)}`, `${fmt(recorder.result.composeMsP50, 2)} / ${fmt(recorder.result.composeMsP95, 2)}`],
     ['encode ms p50 / p95', `${fmt(pct(steady.map((s) => s.encodeMsP50), 50), 2)} / ${fmt(pct(steady.map((s) => s.encodeMsP95), 95), 2)}`, 'n/a'],

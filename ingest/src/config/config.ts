@@ -15,6 +15,8 @@ export const configSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   /** Served as the studio; absent means web/dist next to this package. */
   WEB_DIST_DIR: z.string().optional(),
+  /** FFmpeg binary for the relay's Opus → AAC transcode; absent: /usr/bin/ffmpeg, else @ffmpeg-installer/ffmpeg. */
+  FFMPEG_PATH: z.string().min(1).optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** HS256 secret of access tokens (≥32 chars); absent outside production: generated once under DATA_DIR. */
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -26,6 +28,14 @@ export const configSchema = z.object({
   STUDIO_ORIGIN: z.url({ protocol: /^https?$/ }).optional(),
   RATE_LIMIT_AUTH_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   RATE_LIMIT_STREAM_START_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  /** Ingest transports (issue 4): time a publisher has to send hello, in ms. */
+  INGEST_HELLO_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  /** Largest wire message accepted (after its length prefix); also sets the WebSocket maxPayload. */
+  INGEST_MAX_MESSAGE_BYTES: z.coerce.number().int().min(64 * 1024).max(64 * 1024 * 1024).default(8 * 1024 * 1024),
+  /** Live sessions one user may hold at once over all transports (2 lets a reconnect overlap a stale session). */
+  INGEST_MAX_SESSIONS_PER_USER: z.coerce.number().int().min(1).max(100).default(2),
+  /** WebSocket keepalive ping period; a publisher missing one whole period is closed. */
+  INGEST_WS_PING_INTERVAL_MS: z.coerce.number().int().min(1_000).max(120_000).default(15_000),
 }).superRefine((config, ctx) => {
   if (config.NODE_ENV !== 'production') return;
   for (const key of ['JWT_SECRET', 'STREAM_KEY_SECRET'] as const) {

@@ -3,11 +3,14 @@ import { maskSecret } from '@streamhub/shared/platforms';
 /** Any rtmp(s) URL: its last path segment is a stream key (FFmpeg and servers print full URLs). */
 const RTMP_URL = /rtmps?:\/\/[^\s'"<>]+/gi;
 
-function redactUrl(url: string): string {
+function redactUrl(match: string): string {
+  // Punctuation right after a URL in a message (`…/key: refused`) is not part of the key.
+  const trailing = /[.,;:)\]]+$/.exec(match)?.[0] ?? '';
+  const url = match.slice(0, match.length - trailing.length);
   const cut = url.lastIndexOf('/');
-  if (cut < url.indexOf('//') + 2) return url;
+  if (cut < url.indexOf('//') + 2) return match;
   const key = url.slice(cut + 1);
-  return key === '' ? url : `${url.slice(0, cut + 1)}${maskSecret(key)}`;
+  return key === '' ? match : `${url.slice(0, cut + 1)}${maskSecret(key)}${trailing}`;
 }
 
 /**

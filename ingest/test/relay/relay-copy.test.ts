@@ -13,7 +13,11 @@ function videoPackets(result: Probe): Probe['packets'] {
   return result.packets.filter((p) => p.codecType === 'video');
 }
 
-describe.each(['opus', 'aac'] as const)('relay with %s audio → real RTMP server', (audio) => {
+const cases = [
+  { audio: 'opus', videoPath: 'node' }, { audio: 'aac', videoPath: 'node' }, { audio: 'opus', videoPath: 'ffmpeg' },
+] as const;
+
+describe.each(cases)('relay with $audio audio, video via $videoPath → real RTMP server', ({ audio, videoPath }) => {
   let dir: string;
   let fixture: string;
   beforeAll(async () => {
@@ -25,13 +29,13 @@ describe.each(['opus', 'aac'] as const)('relay with %s audio → real RTMP serve
 
   it('keeps H.264 untouched, delivers AAC-LC in sync, and a destination added live starts on a keyframe', async () => {
     const { logger, lines } = capturingLogger();
-    const relay = new Relay({ logger, statusIntervalMs: 200 });
+    const relay = new Relay({ logger, statusIntervalMs: 200, videoPath });
     relays.push(relay);
-    const first = await startRtmpListener({ port: await freePort(), dir, key: KEY, name: `first-${audio}` });
-    const late = await startRtmpListener({ port: await freePort(), dir, key: `${KEY}late`, name: `late-${audio}` });
-    const fake = fakeIngestSession(`s-${audio}`, [testDestination('a', `rtmp://127.0.0.1:${first.port}/live/${KEY}`)]);
+    const first = await startRtmpListener({ port: await freePort(), dir, key: KEY, name: `first-${audio}-${videoPath}` });
+    const late = await startRtmpListener({ port: await freePort(), dir, key: `${KEY}late`, name: `late-${audio}-${videoPath}` });
+    const fake = fakeIngestSession(`s-${audio}-${videoPath}`, [testDestination('a', `rtmp://127.0.0.1:${first.port}/live/${KEY}`)]);
     const handled = relay.handle(fake.session);
-    await waitFor(() => destinationState(relay, `s-${audio}`, 'a') === 'live', 5000, 'first destination live');
+    await waitFor(() => destinationState(relay, `s-${audio}-${videoPath}`, 'a') === 'live', 5000, 'first destination live');
 
     let addedAt = -1;
     const published = await publishFile(fake, fixture, {
@@ -39,7 +43,7 @@ describe.each(['opus', 'aac'] as const)('relay with %s audio → real RTMP serve
       onMediaTime: (t) => {
         if (addedAt < 0 && t >= 3) {
           addedAt = t;
-          relay.addDestination(`s-${audio}`, testDestination('late', `rtmp://127.0.0.1:${late.port}/live/${KEY}late`));
+          relay.addDestination(`s-${audio}-${videoPath}`, testDestination('late', `rtmp://127.0.0.1:${late.port}/live/${KEY}late`));
         }
       },
     });
@@ -72,7 +76,7 @@ describe.each(['opus', 'aac'] as const)('relay with %s audio → real RTMP serve
     expect(lateVideo.length).toBeGreaterThanOrEqual(Math.floor((SECONDS - addedAt) * 30));
 
     // No stream key anywhere the relay reports to.
-    const reported = [...lines, ...fake.sent.map((m) => JSON.stringify(m)), JSON.stringify(relay.status(`s-${audio}`))].join('\n');
+    const reported = [...lines, ...fake.sent.map((m) => JSON.stringify(m)), JSON.stringify(relay.status(`s-${audio}-${videoPath}`))].join('\n');
     expect(fake.sent.some((m) => m.type === 'status')).toBe(true);
     expect(reported).not.toContain(KEY);
     expect(reported).toContain('****');

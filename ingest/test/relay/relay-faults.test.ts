@@ -107,6 +107,5 @@ describe('relay isolation: refusing, black-holing and stopped destinations', () 
 
     const reported = [...lines, ...fake.sent.map((m) => JSON.stringify(m)), JSON.stringify(relay.status(SESSION))].join('\n');
     expect(reported).not.toContain(KEY);
-    console.log('faults', { stopMs: Math.round(stopMs), stopped: history('stopped').at(-1), lines: lines.filter((l) => l.startsWith('warn')).slice(0, 8) });
   });
 });

@@ -93,18 +93,17 @@ export const sessionStatusSchema = z.object({
     id: z.string(), name: z.string(), platform: z.string(), redactedUrl: z.string(), status: destinationState,
     bitrateKbps: z.number(), fps: z.number(), framesSent: z.number(), framesDropped: z.number(),
     bytesSent: z.number(), reconnects: z.number(), uptimeMs: z.number(),
-  })),
+  })).readonly(),
   warnings: z.array(z.object({
     code: z.enum(['HEALTH_KEYFRAME_INTERVAL', 'HEALTH_BITRATE_RANGE', 'HEALTH_SAMPLE_RATE', 'HEALTH_TIMESTAMPS_BACKWARDS']),
     message: z.string(),
     destinationId: z.string().optional(),
-  })),
+  })).readonly(),
 });
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Assert<T extends true> = T;
 /** Fails to compile when `sessionStatusSchema` and `SessionStatus` drift apart. */
-export type SessionStatusInSync = Assert<Same<DeepMutable<SessionStatus>, z.infer<typeof sessionStatusSchema>>>;
-type DeepMutable<T> = T extends readonly (infer U)[] ? DeepMutable<U>[] : T extends object ? { -readonly [K in keyof T]: DeepMutable<T[K]> } : T;
+export type SessionStatusInSync = Assert<Same<SessionStatus, z.infer<typeof sessionStatusSchema>>>;
 
 /** `GET /api/stream/status`: the session row and, while it is not ended, the relay's live status. */
 export const streamStatusResponse = z.object({

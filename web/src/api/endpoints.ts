@@ -1,6 +1,8 @@
 /** The API's routes (issue 3) as typed functions over one ApiClient. */
 import type { Resolution } from '@streamhub/shared/plans';
+import type { SessionStatus } from '@streamhub/shared/relay-status';
 import type { ApiClient } from './http.ts';
+import { parseLiveStatus } from './session-status.ts';
 import {
   ignoreBody, parseDestination, parseDestinations, parseLogin, parsePastSessions, parseSignInSessions, parseStart, parseUser,
   type Destination, type DestinationInput, type DestinationPatch, type LoginResult, type PastSession, type SignInSession, type StartResult, type User,
@@ -42,6 +44,8 @@ export function createEndpoints(client: ApiClient) {
       client.request('/api/stream/start', { method: 'POST', body: req, parse: parseStart }),
     stopStream: (sessionId: string): Promise<void> =>
       client.request('/api/stream/stop', { method: 'POST', body: { sessionId }, parse: ignoreBody }),
+    streamStatus: (sessionId: string): Promise<SessionStatus | null> =>
+      client.request(`/api/stream/status?sessionId=${encodeURIComponent(sessionId)}`, { parse: parseLiveStatus }),
     pastSessions: (limit = 50): Promise<PastSession[]> => client.request(`/api/stream/sessions?limit=${limit}`, { parse: parsePastSessions }),
   };
 }

@@ -61,4 +61,34 @@ describe('StudioEngine (worker)', () => {
     expect(levels?.type === 'levels' ? Object.keys(levels.levels) : []).toEqual([mic.id]);
     expect(events.filter((ev) => ev.type === 'error')).toEqual([]);
   });
+
+  it('plays a video file source (looping <video> + captureStream) into the compositor', async () => {
+    // A 1 s H.264 + Opus MP4 made by our own recorder, fed back as a file source.
+    const maker = createStudioEngine({ output: { width: 640 as 1280, height: 360 as 720, fps: 30, videoBitrateKbps: 800, audioBitrateKbps: 64 } });
+    await maker.addImage(await pngBlob('#0f0'), 'green');
+    await maker.addMicrophone();
+    await maker.startRecording();
+    await new Promise((r) => setTimeout(r, 1000));
+    const file = await maker.stopRecording();
+    await maker.close();
+
+    const e = createStudioEngine();
+    engine = e;
+    const errors: EngineEvent[] = [];
+    e.on((ev) => { if (ev.type === 'error') errors.push(ev); });
+    await e.addMicrophone(); // capture lifts the autoplay policy, as in the studio
+    const video = await e.addVideo(file, 'clip');
+    expect(video).toMatchObject({ kind: 'video', hasVideo: true, hasAudio: true });
+    // Frames have arrived once the layout knows the source's size (crop follows it).
+    for (let i = 0; i < 100; i++) {
+      const layer = (await e.layers()).find((l) => l.sourceId === video.id);
+      if (layer && layer.crop.width > 100) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const layer = (await e.layers()).find((l) => l.sourceId === video.id);
+    expect(layer?.crop).toEqual({ x: 0, y: 0, width: 640, height: 360 });
+    await e.removeSource(video.id);
+    expect((await e.layers()).some((l) => l.sourceId === video.id)).toBe(false);
+    expect(errors).toEqual([]);
+  });
 });

@@ -42,6 +42,7 @@ export class EngineStatsCollector {
       transport: transport?.kind ?? null,
       composeMsP50: percentile(compositor.composeMs, 50),
       composeMsP95: percentile(compositor.composeMs, 95),
+      dropsBy: { encoder: encoder?.video.framesDropped ?? 0, send: queue?.dropped ?? 0, clock: compositor.missedTicks },
     };
     this.#last = { at: now, framesIn, framesOut: compositor.framesOut, bytes };
     return stats;

@@ -48,6 +48,8 @@ export interface EngineStats {
   /** Compositor draw time per frame (worker). */
   readonly composeMsP50?: number;
   readonly composeMsP95?: number;
+  /** `framesDropped` split by where: encoder queue full, send queue full, compositor ticks missed. */
+  readonly dropsBy?: { readonly encoder: number; readonly send: number; readonly clock: number };
 }
 
 export interface AudioLevels { readonly [sourceId: string]: { readonly peak: number; readonly rms: number } }

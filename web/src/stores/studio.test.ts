@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isProxy } from 'vue';
 import { createHarness, settle, type Harness } from '../ui/testing/harness.ts';
 import { useAuthStore } from './auth.ts';
-import { useStudioStore } from './studio.ts';
+import { statusStaleMs, useStudioStore } from './studio.ts';
 
 let h: Harness | undefined;
 afterEach(() => h?.unmountAll());
@@ -16,7 +16,7 @@ describe('studio store', () => {
     studio.setGain('camera-1', 0.5);
     const state = h.pinia.state.value.studio as Record<string, unknown>;
     expect(Object.values(state).some((v) => v === h?.engine)).toBe(false);
-    expect(() => structuredClone(JSON.parse(JSON.stringify(state)))).not.toThrow();
+    expect(() => JSON.stringify(state)).not.toThrow();
     expect(isProxy(h.engine)).toBe(false);
     expect(studio.sources[0]).toMatchObject({ id: 'camera-1', name: 'Fake camera', gain: 0.5, muted: false });
   });
@@ -75,5 +75,34 @@ describe('auth store', () => {
     expect(h.endpoints.client.hasAccessToken).toBe(false);
     expect(h.api.refreshValid).toBe(false);
     expect(await auth.restore()).toBe(false);
+  });
+});
+
+describe('relay status fallback', () => {
+  it('asks GET /api/stream/status when the engine has sent no relay status for a while, and stops asking after Stop', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    try {
+      h = await createHarness();
+      const id = h.api.addDestination({ name: 'A', key: 'aaaa-1234' });
+      const studio = h.inApp(() => useStudioStore());
+      studio.attach(h.engine);
+      await studio.goLive([id]);
+      h.api.liveStatus = {
+        sessionId: studio.sessionId, state: 'live', startedAtMs: 1, warnings: [],
+        input: { bitrateKbps: 1, fps: 30, keyframeIntervalSeconds: 2, framesReceived: 1, bytesReceived: 1, audioSampleRate: 48000 },
+        destinations: [{ id, name: 'A', platform: 'custom', redactedUrl: 'rtmp://x/****1234', status: { state: 'connecting' }, bitrateKbps: 0, fps: 0, framesSent: 0, framesDropped: 0, bytesSent: 0, reconnects: 0, uptimeMs: 0 }],
+      };
+      await vi.advanceTimersByTimeAsync(statusStaleMs + 100);
+      await settle();
+      expect(studio.status?.destinations[0]?.status).toEqual({ state: 'connecting' });
+      const polls = h.api.requests('GET', '/api/stream/status').length;
+      expect(polls).toBeGreaterThan(0);
+      await studio.stop();
+      await vi.advanceTimersByTimeAsync(statusStaleMs * 3);
+      await settle();
+      expect(h.api.requests('GET', '/api/stream/status')).toHaveLength(polls);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

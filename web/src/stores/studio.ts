@@ -17,6 +17,9 @@ import { useAuthStore } from './auth.ts';
 import { readWithProgress } from './file-read.ts';
 import { pushSample, type Sample } from './stats-history.ts';
 
+/** How old the relay status may get before the studio asks the API for it. */
+export const statusStaleMs = 4000;
+
 export const layoutModes: readonly LayoutMode[] = ['solo', 'side-by-side', 'picture-in-picture', 'grid', 'screen-camera'];
 
 export interface StudioSource extends SourceInfo {
@@ -40,6 +43,7 @@ export const useStudioStore = defineStore('studio', () => {
   let engine: StudioEngine | null = null;
   let unsubscribe: (() => void) | null = null;
   let recordingBlob: Blob | null = null;
+  let statusPoll: ReturnType<typeof setInterval> | null = null;
 
   const engineReady = ref(false);
   const sources = ref<StudioSource[]>([]);
@@ -132,6 +136,7 @@ export const useStudioStore = defineStore('studio', () => {
   }
 
   function detach(): void {
+    stopStatusPoll();
     unsubscribe?.();
     unsubscribe = null;
     engine = null;
@@ -238,6 +243,7 @@ export const useStudioStore = defineStore('studio', () => {
       sessionId.value = started;
       await e.goLive(result.ingest, output.value);
       live.value = 'live';
+      startStatusPoll(started);
     } catch (error) {
       reportError(error);
       if (started !== null) await api.stopStream(started).catch(() => undefined);
@@ -246,9 +252,32 @@ export const useStudioStore = defineStore('studio', () => {
     }
   }
 
+  /**
+   * While live, the relay's status normally arrives through the engine (`relay-status` events). If
+   * none came for a while (e.g. a transport without status messages), ask the API instead.
+   */
+  function startStatusPoll(id: string): void {
+    stopStatusPoll();
+    statusPoll = setInterval(() => {
+      if (Date.now() - statusAtMs.value < statusStaleMs) return;
+      api.streamStatus(id).then((s) => {
+        if (s !== null && sessionId.value === id) {
+          status.value = s;
+          statusAtMs.value = Date.now();
+        }
+      }, () => undefined);
+    }, statusStaleMs / 2);
+  }
+
+  function stopStatusPoll(): void {
+    if (statusPoll !== null) clearInterval(statusPoll);
+    statusPoll = null;
+  }
+
   async function stop(): Promise<void> {
     if (live.value !== 'live' && live.value !== 'starting') return;
     live.value = 'stopping';
+    stopStatusPoll();
     const id = sessionId.value;
     try {
       await engine?.stopLive();

@@ -47,10 +47,10 @@ export class RemuxProcess {
       .inputFormat('matroska')
       // The codec configuration is in the Matroska header; no need to read seconds of input first.
       // Never `-fflags nobuffer` here: it lost the first 60 frames (ENVIRONMENT.md).
-      .inputOptions((process.env.INOPT ?? '-probesize 32768 -analyzeduration 0').split(' '))
+      .inputOptions(['-probesize', '32768', '-analyzeduration', '0'])
       .outputOptions(['-copyts', '-map', '0:v:0?', '-map', '0:a:0?', '-c:v', 'copy', ...audioArgs,
         // Hand every FLV tag to Node as soon as it is muxed, not when a 32 KiB AVIO buffer fills.
-        '-flush_packets', '1', '-flvflags', 'no_duration_filesize', '-max_interleave_delta', process.env.MID ?? '0'])
+        '-flush_packets', '1', '-flvflags', 'no_duration_filesize', '-max_interleave_delta', '0'])
       .format('flv')
       .on('start', () => {
         const child = (this.#command as unknown as { ffmpegProc?: ChildProcess }).ffmpegProc ?? null;

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { BoundedQueue } from './bounded-queue.ts';
 
@@ -67,5 +69,24 @@ describe('BoundedQueue', () => {
     })();
     for await (const item of queue) if (item === 3) break;
     expect(await producer).toBeLessThanOrEqual(5);
+  });
+
+  it('keeps no reference to a taken item (a frame payload pins its whole socket buffer)', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const queue = new BoundedQueue<{ payload: Uint8Array }>({ maxItems: 10, maxBytes: 1 << 30 });
+    const iterator = queue[Symbol.asyncIterator]();
+    const refs: WeakRef<object>[] = [];
+    for (let i = 0; i < 3; i++) {
+      const item = { payload: new Uint8Array(1024) };
+      refs.push(new WeakRef(item));
+      await queue.push(item, 1024);
+      await iterator.next();
+    }
+    await queue.push({ payload: new Uint8Array(1) }, 1); // the queue stays open and in use
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    // Only the item last handed out is still held (by the suspended generator, like the consumer holds it).
+    expect(refs.slice(0, 2).map((ref) => ref.deref())).toEqual([undefined, undefined]);
   });
 });

@@ -21,7 +21,8 @@ type State = 'open' | 'ended' | 'closed';
 export class BoundedQueue<T> implements AsyncIterable<T> {
   readonly #maxItems: number;
   readonly #maxBytes: number;
-  #entries: Entry<T>[] = [];
+  /** Consumed slots are cleared at once, so a taken item (and the buffer it views) can be collected. */
+  #entries: (Entry<T> | undefined)[] = [];
   #head = 0;
   #bytes = 0;
   #state: State = 'open';
@@ -115,9 +116,13 @@ export class BoundedQueue<T> implements AsyncIterable<T> {
   #shift(): Entry<T> | undefined {
     if (this.#head >= this.#entries.length) return undefined;
     const entry = this.#entries[this.#head];
+    this.#entries[this.#head] = undefined;
     this.#head += 1;
     // Compact now and then instead of Array#shift on every item (O(n) per shift).
-    if (this.#head > 1024 && this.#head * 2 > this.#entries.length) {
+    if (this.#head === this.#entries.length) {
+      this.#entries = [];
+      this.#head = 0;
+    } else if (this.#head > 1024 && this.#head * 2 > this.#entries.length) {
       this.#entries = this.#entries.slice(this.#head);
       this.#head = 0;
     }

@@ -3,9 +3,12 @@ import { errorRegistry } from '@streamhub/shared';
 import { closeCodeFor, closeCodes, codeForWebSocketClose } from './close-codes.ts';
 
 describe('close codes', () => {
-  it('maps every INGEST_ and WIRE_ registry code to its own close code', () => {
-    const codes = Object.keys(errorRegistry).filter((code) => code.startsWith('INGEST_') || code.startsWith('WIRE_'));
-    for (const code of codes) expect(closeCodes[code], code).toBeDefined();
+  it('maps every INGEST_ registry code to its own close code, and every WIRE_ code into 41xx (or the hello range)', () => {
+    const codes = Object.keys(errorRegistry);
+    for (const code of codes.filter((c) => c.startsWith('INGEST_'))) expect(closeCodes[code], code).toBeDefined();
+    for (const code of codes.filter((c) => c.startsWith('WIRE_'))) {
+      expect(Math.floor(closeCodeFor(code).websocket / 100), code).toBeOneOf([41, 42]);
+    }
   });
 
   it('uses distinct, valid numbers (RFC 6455 §7.4: 1000/1001 or the private 4000–4999 range)', () => {

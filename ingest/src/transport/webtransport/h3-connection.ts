@@ -165,8 +165,8 @@ export class H3Connection implements QuicConnectionHandler, RequestHost {
     try {
       this.dispatch(streamId);
     } catch (error) {
-      if (error instanceof H3Error) this.fail(error);
-      else throw error;
+      // A peer must never crash the process: anything unexpected ends only this connection.
+      this.fail(error instanceof H3Error ? error : new H3Error(H3ErrorCode.INTERNAL_ERROR, 'internal error'));
     }
   }
 

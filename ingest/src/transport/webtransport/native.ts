@@ -24,12 +24,17 @@ export interface QuicLimits {
   readonly initialMaxStreamsUni: number;
 }
 
+/**
+ * A 3–10 Mbit/s publisher needs about its bandwidth × RTT in flight (≈ 250 KB at 10 Mbit/s over
+ * 200 ms) plus a keyframe: 1 MiB per stream and 2 MiB per connection leave room and cap the unread
+ * bytes a stalled session can pin in memory.
+ */
 export const defaultQuicLimits: QuicLimits = {
   maxIdleTimeoutMs: 30_000,
-  initialMaxData: 2 * 1024 * 1024,
-  initialMaxStreamData: 1024 * 1024,
-  maxStreamWindow: 2 * 1024 * 1024,
-  maxConnectionWindow: 4 * 1024 * 1024,
+  initialMaxData: 1024 * 1024,
+  initialMaxStreamData: 512 * 1024,
+  maxStreamWindow: 1024 * 1024,
+  maxConnectionWindow: 2 * 1024 * 1024,
   initialMaxStreamsBidi: 16,
   initialMaxStreamsUni: 32,
 };

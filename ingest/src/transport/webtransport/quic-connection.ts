@@ -115,8 +115,8 @@ export class QuicConnection {
   }
 
   private sendPackets(): void {
+    let packet = Buffer.allocUnsafe(MAX_DATAGRAM_SIZE);
     for (;;) {
-      const packet = Buffer.allocUnsafe(MAX_DATAGRAM_SIZE);
       let result;
       try {
         result = this.conn.send(packet);
@@ -125,7 +125,9 @@ export class QuicConnection {
       }
       if (result === null) break;
       const [length, info] = result;
+      // dgram may send asynchronously: each packet keeps its own buffer until sent.
       this.socket.send(packet, 0, length, info.to.port, info.to.host);
+      packet = Buffer.allocUnsafe(MAX_DATAGRAM_SIZE);
     }
   }
 

@@ -157,7 +157,12 @@ export class WebTransportServer {
     const scid = randomBytes(MAX_CONN_ID_LEN);
     const address = this.socket.address();
     const local = { host: address.address, port: address.port };
-    const conn = quiche.Connection.accept(scid, null, local, from, this.config);
+    let conn;
+    try {
+      conn = quiche.Connection.accept(scid, null, local, from, this.config);
+    } catch {
+      return undefined;
+    }
     const quic = new QuicConnection({ conn, socket: this.socket, local, peer: from });
     const h3 = new H3Connection({ role: 'server', quic, owner: this.owner(), maxQueuedStreams: this.options.maxQueuedStreams ?? 16 });
     // The client keeps using its original DCID until our first packet reaches it (RFC 9000 §7.2).

@@ -46,6 +46,21 @@ describe('WebTransport server ↔ Node client (draft-ietf-webtrans-http3-02 over
     client.close({ code: 0, reason: '' });
   });
 
+  it('lets the server open streams to the client too', async () => {
+    const f = await start();
+    const client = await WebTransportClient.connect(f.url, hashes(f));
+    const session = await f.nextSession();
+    const uni = await session.createUnidirectionalStream();
+    const data = payload(200_000, 9);
+    await uni.write(data);
+    await uni.close();
+    for await (const stream of client.incomingUnidirectionalStreams) {
+      expect(await digestStream(stream)).toEqual({ bytes: data.length, sha256: sha256Hex(data) });
+      break;
+    }
+    client.close();
+  });
+
   it('delivers a client close (capsule code + reason) to the server and then closes the connection', async () => {
     const f = await start();
     const client = await WebTransportClient.connect(f.url, hashes(f));

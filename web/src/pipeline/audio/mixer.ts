@@ -13,8 +13,12 @@ interface Channel {
   readonly release: () => void;
 }
 
-/** Master bus limiter: a DynamicsCompressor set hard (high ratio, fast attack) just under 0 dBFS. */
-const LIMITER = { threshold: -3, knee: 0, ratio: 20, attack: 0.003, release: 0.1 } as const;
+/**
+ * Master bus limiter: a DynamicsCompressor set hard (ratio 20, fast attack). The threshold leaves
+ * room for the automatic makeup gain (Web Audio §1.19.4: (1/fullRangeGain)^0.6, ≈ +3.4 dB here),
+ * so a +18 dBFS input settles near -1.4 dBFS.
+ */
+const LIMITER = { threshold: -6, knee: 0, ratio: 20, attack: 0.003, release: 0.1 } as const;
 
 /**
  * The audio graph on the main thread (Web Audio renders on its own thread): per-source gain,
@@ -40,6 +44,11 @@ export class AudioMixer {
     this.#ready = this.context.audioWorklet.addModule(url).finally(() => { URL.revokeObjectURL(url); });
   }
 
+  /** Starts audio processing; call from a user gesture if the browser's autoplay policy holds it. */
+  async resume(): Promise<void> {
+    await this.context.resume();
+  }
+
   /** The mixed output (stereo, `context.sampleRate`). */
   get track(): MediaStreamTrack {
     const track = this.#destination.stream.getAudioTracks()[0];
@@ -62,7 +71,8 @@ export class AudioMixer {
 
   async #add(id: string, input: AudioNode, release: () => void): Promise<void> {
     await this.#ready;
-    if (this.context.state === 'suspended') await this.context.resume().catch(() => undefined);
+    // Not awaited: without a user gesture (autoplay policy) resume() stays pending until one.
+    if (this.context.state === 'suspended') void this.context.resume().catch(() => undefined);
     const gain = this.context.createGain();
     const meter = new AudioWorkletNode(this.context, METER_PROCESSOR_NAME, { numberOfOutputs: 1, outputChannelCount: [2] });
     const channel: Channel = { input, gain, meter, gainValue: 1, muted: false, solo: false, level: { peak: 0, rms: 0 }, release };

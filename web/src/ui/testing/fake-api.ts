@@ -31,6 +31,8 @@ export class FakeApi {
   refreshCount = 0;
   destinations: StoredDestination[] = [];
   pastSessions: unknown[] = [];
+  /** What `GET /api/stream/status` reports as the relay's live status. */
+  liveStatus: unknown = null;
   readonly userId = crypto.randomUUID();
   email = 'creator@example.com';
   #tokens = 0;
@@ -121,6 +123,7 @@ export class FakeApi {
     if (path === '/api/destinations' || path.startsWith('/api/destinations/')) return this.#destinations(method, path, b);
     if (method === 'POST' && path === '/api/stream/start') return this.#start(b);
     if (method === 'POST' && path === '/api/stream/stop') return new Response(null, { status: 204 });
+    if (method === 'GET' && path === '/api/stream/status') return json(200, { session: null, live: this.liveStatus });
     if (method === 'GET' && path === '/api/stream/sessions') return json(200, { sessions: this.pastSessions, total: this.pastSessions.length });
     return fail(404, 'HTTP_NOT_FOUND', `Route ${method} ${path} not found`);
   }

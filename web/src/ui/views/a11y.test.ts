@@ -52,6 +52,24 @@ describe('accessibility (axe-core)', () => {
         await studio.addDevice('microphone');
         await studio.setLayout('picture-in-picture');
         h.engine.emit({ type: 'levels', levels: { 'microphone-2': { peak: 0.4, rms: 0.2 } } });
+        h.engine.emit({ type: 'stats', stats: { fpsIn: 30, fpsOut: 30, encodeMsP50: 4, encodeMsP95: 8, videoQueueDepth: 0, sendQueueDepth: 0, framesDropped: 0, videoBitrateKbps: 2500, sendLatencyMs: 10, rttMs: 20, transport: 'webtransport' } });
+        h.engine.emit({ type: 'relay-status', status: {
+          sessionId: 's', state: 'live', startedAtMs: 1,
+          input: { bitrateKbps: 2500, fps: 30, keyframeIntervalSeconds: 2, framesReceived: 1, bytesReceived: 1, audioSampleRate: 48000 },
+          warnings: [{ code: 'HEALTH_BITRATE_RANGE', message: 'Bitrate below what Twitch recommends.' }],
+          destinations: [
+            { id: 'a', name: 'Twitch main', platform: 'twitch', redactedUrl: 'x', status: { state: 'live', sinceMs: 1 }, bitrateKbps: 2500, fps: 30, framesSent: 1, framesDropped: 0, bytesSent: 1, reconnects: 0, uptimeMs: 1 },
+            { id: 'b', name: 'Backup', platform: 'custom', redactedUrl: 'x', status: { state: 'retrying', retryInMs: 2000, attempt: 1, lastError: 'refused' }, bitrateKbps: 0, fps: 0, framesSent: 0, framesDropped: 0, bytesSent: 0, reconnects: 1, uptimeMs: 0 },
+            { id: 'c', name: 'Old', platform: 'custom', redactedUrl: 'x', status: { state: 'failed', reason: 'Stream key rejected' }, bitrateKbps: 0, fps: 0, framesSent: 0, framesDropped: 0, bytesSent: 0, reconnects: 3, uptimeMs: 0 },
+          ],
+        } });
+        studio.report('PLAN_DESTINATION_LIMIT', '');
+      }
+      if (page.route === '/destinations') {
+        // Audit the add form too (labels, hints, error states).
+        await w.findAll('button').find((b) => b.text() === 'Add destination')?.trigger('click');
+        await w.get('#dest-platform').setValue('custom');
+        await w.get('form').trigger('submit');
       }
       await settle();
       expect(await seriousViolations()).toEqual([]);

@@ -35,8 +35,6 @@ export class RtmpPublisher {
     this.#streamId = streamId;
     socket.on('error', (error: NodeJS.ErrnoException) => this.#end(new RelayError('RELAY_DESTINATION_CLOSED', `Connection lost (${error.code ?? 'error'}).`)));
     socket.on('close', () => this.#end(new RelayError('RELAY_DESTINATION_CLOSED', 'The destination closed the connection.')));
-    // After publish the peer only sends control messages we may ignore; keep reading so it never blocks.
-    socket.on('data', () => undefined);
   }
 
   #end(error: RelayError): void {
@@ -62,7 +60,8 @@ export class RtmpPublisher {
       throw error;
     } finally {
       clearTimeout(timer);
-      session.detach();
+      // The handshake keeps reading after publish: it answers pings and acknowledgements (§5.4.3, §7.1.7).
+      session.detach(['data']);
     }
   }
 
@@ -137,10 +136,13 @@ class PublishHandshake {
 
   fail(error: RelayError): void {
     this.#reject(error);
+    // After publish, a protocol error ends the connection (the publisher then reports it as closed).
+    if (this.#published) this.#socket.destroy();
   }
 
-  detach(): void {
-    for (const [event, listener] of this.#listeners) this.#socket.off(event, listener);
+  /** Removes the setup listeners, except those named in `keep`. */
+  detach(keep: readonly string[] = []): void {
+    for (const [event, listener] of this.#listeners) if (!keep.includes(event)) this.#socket.off(event, listener);
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- EventEmitter listener signature
@@ -206,7 +208,7 @@ class PublishHandshake {
     } else if (name === 'onStatus') {
       const info = values[3];
       const code = info && typeof info === 'object' && !Array.isArray(info) ? info.code : undefined;
-      if (code === 'NetStream.Publish.Start') this.#resolve(this.#pendingStreamId);
+      if (code === 'NetStream.Publish.Start') { this.#published = true; this.#resolve(this.#pendingStreamId); }
       else if (typeof code === 'string' && /Publish\.(BadName|Failed|Rejected)|Failed|Error/i.test(code)) {
         this.fail(new RelayError('RELAY_DESTINATION_REJECTED', `The destination rejected the stream (${code}).`));
       }
@@ -214,6 +216,7 @@ class PublishHandshake {
   }
 
   #pendingStreamId = 1;
+  #published = false;
 
   #sendControl(typeId: number, value: number): void {
     const payload = Buffer.alloc(4);
