@@ -8,7 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type CDPSession } from 'playwright-core';
 import { createServer } from 'vite';
-import { startCollector } from './collector.ts';
+import { startCollector, type Collector } from './collector.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const webRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   }
 }
 
-function report(engine: { result: EngineResult; cpuPercent: number }, recorder: { result: RecorderResult; cpuPercent: number }, collector: Awaited<ReturnType<typeof startCollector>>): void {
+function report(engine: { result: EngineResult; cpuPercent: number }, recorder: { result: RecorderResult; cpuPercent: number }, collector: Collector): void {
   const e = engine.result;
   const steady = e.stats.slice(2); // skip start-up (connect + first keyframe)
   const lastLive = e.stats.filter((s) => s.transport !== null).at(-1);
@@ -90,6 +90,7 @@ function report(engine: { result: EngineResult; cpuPercent: number }, recorder: 
     ['renderer / codec', e.renderer, recorder.result.mimeType],
     ['frames out (composed)', String(Math.round(steady.reduce((s, x) => s + x.fpsOut, 0))), String(recorder.result.frames)],
     ['video frames received by ingest', String(collector.arrivals.length), 'n/a'],
+    ['audio frames received / undeclared', `${collector.audioFrames()} / ${collector.undeclaredFrames()}`, 'n/a'],
     ['dropped frames (encoder+send+clock)', `${lastLive?.framesDropped ?? '—'} (${lastLive?.dropsBy?.encoder ?? '—'}+${lastLive?.dropsBy?.send ?? '—'}+${lastLive?.dropsBy?.clock ?? '—'})`, 'n/a'],
     ['main-thread long tasks (>50 ms)', `${e.longTasks} (max ${fmt(e.longTaskMaxMs)} ms)`, `${recorder.result.longTasks} (max ${fmt(recorder.result.longTaskMaxMs)} ms)`],
     ['compose ms p50 / p95', `${fmt(pct(steady.map((s) => s.composeMsP50 ?? Number.NaN), 50), 2)} / ${fmt(pct(steady.map((s) => s.composeMsP95 ?? Number.NaN), 95), 2)}`, `${fmt(recorder.result.composeMsP50, 2)} / ${fmt(recorder.result.composeMsP95, 2)}`],

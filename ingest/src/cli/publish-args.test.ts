@@ -10,7 +10,7 @@ describe('publisher arguments', () => {
     expect(options.url.href).toBe('ws://127.0.0.1:8080/api/ingest/ws');
     expect(endpointUrl('https://ingest.example:8443', 'websocket').href).toBe('wss://ingest.example:8443/api/ingest/ws');
     expect(endpointUrl('ws://h:1/custom', 'websocket').href).toBe('ws://h:1/custom');
-    expect(endpointUrl('https://h:4433', 'webtransport').href).toBe('https://h:4433/api/ingest/wt');
+    expect(endpointUrl('https://h:4433', 'webtransport').href).toBe('https://h:4433/ingest');
   });
 
   it.each([

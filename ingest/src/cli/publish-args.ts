@@ -60,7 +60,8 @@ export class UsageError extends Error {
 }
 
 const WEBSOCKET_PATH = '/api/ingest/ws';
-const WEBTRANSPORT_PATH = '/api/ingest/wt';
+/** As in app.ts defaultIngestEndpoints (webtransportUrl). */
+const WEBTRANSPORT_PATH = '/ingest';
 
 /** Maps the user's base URL to the endpoint of the chosen transport. */
 export function endpointUrl(raw: string, transport: Transport): URL {

@@ -85,6 +85,22 @@ describe('publisher CLI over WebSocket', () => {
     expect(video.length).toBeGreaterThanOrEqual(70); // 2.5 s at 30 fps, more than the 45 frames of one pass
   });
 
+  it('SIGINT stops publishing, says goodbye (a normal session end) and exits 130', async () => {
+    const token = server.authority.issue('sigint-user');
+    const child = spawn(process.execPath, [cli, '--url', baseUrl, `--token=${token}`, '--input', videoOnly, '--loop', '--progress', '0'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('publishing')) resolve();
+    }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(EXIT.INTERRUPTED);
+    const sessionId = server.sessions.find((s) => s.grant.userId === 'sigint-user')?.grant.sessionId;
+    await expect.poll(() => server.outcomes.find((o) => o.sessionId === sessionId)?.code).toBe('INGEST_SESSION_ENDED');
+  });
+
   it('exits with documented codes: reused token 77, missing input 66, bad arguments 64, no server 69, WebTransport without --cert-hash 64', async () => {
     const token = server.authority.issue('other-user');
     void server.authority.consume(token);

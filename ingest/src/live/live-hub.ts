@@ -13,6 +13,11 @@ export interface LiveHubOptions {
   readonly maxSessionsPerUser: number;
   readonly limits?: Partial<IngestLimits>;
   readonly log?: SessionLog;
+  /**
+   * Connections allowed in the hello phase at once (not yet authenticated), over all transports;
+   * more are closed with INGEST_BUSY. Bounds what a flood of idle connections can hold. Default 256.
+   */
+  readonly maxPendingHandshakes?: number;
   /** How long `close` waits for handlers to finish after their sessions were told to end. Default 5 s. */
   readonly shutdownGraceMs?: number;
   /** Called with each finished session's outcome (metrics, tests). */
@@ -30,6 +35,7 @@ export class LiveHub implements IngestAcceptor {
   readonly #perUser = new Map<string, number>();
   readonly #connections = new Set<Promise<void>>();
   readonly #shutdown = new AbortController();
+  #pendingHandshakes = 0;
 
   constructor(options: LiveHubOptions) {
     if (!Number.isInteger(options.maxSessionsPerUser) || options.maxSessionsPerUser < 1) {
@@ -55,15 +61,29 @@ export class LiveHub implements IngestAcceptor {
       io.close('INGEST_SHUTTING_DOWN', 'The ingest is shutting down; reconnect shortly.');
       return Promise.resolve();
     }
+    if (this.#pendingHandshakes >= (this.#options.maxPendingHandshakes ?? 256)) {
+      io.close('INGEST_BUSY', 'Too many connections are starting; retry shortly.');
+      return Promise.resolve();
+    }
+    this.#pendingHandshakes += 1;
+    let pending = true;
+    const handshakeOver = (): void => {
+      if (pending) this.#pendingHandshakes -= 1;
+      pending = false;
+    };
     const done = runIngestSession({
       io,
       authority: this.#options.authority,
       handler: this.#options.handler,
       limits: this.limits,
-      admit: (grant) => this.#admit(grant),
+      admit: (grant) => {
+        handshakeOver();
+        return this.#admit(grant);
+      },
       signal: this.#shutdown.signal,
       ...(this.#options.log ? { log: this.#options.log } : {}),
     }).then((outcome) => {
+      handshakeOver();
       this.#connections.delete(done);
       this.#options.log?.info({ ...outcome }, 'ingest session ended');
       this.#options.onSessionEnd?.(outcome);
@@ -105,4 +125,12 @@ export class LiveHub implements IngestAcceptor {
       },
     };
   }
+}
+
+/** The session limits from the ingest's env config (INGEST_* keys of config/config.ts). */
+export function ingestLimitsFromConfig(config: {
+  readonly INGEST_HELLO_TIMEOUT_MS: number;
+  readonly INGEST_MAX_MESSAGE_BYTES: number;
+}): Partial<IngestLimits> {
+  return { helloTimeoutMs: config.INGEST_HELLO_TIMEOUT_MS, maxMessageBytes: config.INGEST_MAX_MESSAGE_BYTES };
 }

@@ -56,6 +56,8 @@ export const errorRegistry = {
   // --- INGEST (transport sessions)
   INGEST_HELLO_TIMEOUT: { status: 408, fatal: true, message: 'No hello message arrived in time; the session was closed.' },
   INGEST_UNEXPECTED_MESSAGE: { status: 400, fatal: true, message: 'The publisher sent a message that only the server sends.' },
+  INGEST_TRANSPORT_PROTOCOL: { status: 400, fatal: true, message: 'The connection broke its transport protocol (WebSocket or WebTransport framing).' },
+  INGEST_BUSY: { status: 503, fatal: true, message: 'The ingest is busy accepting other connections; retry shortly.' },
   INGEST_SESSION_LIMIT: { status: 429, fatal: true, message: 'Too many live sessions for this account.' },
   INGEST_BINARY_ONLY: { status: 415, fatal: true, message: 'The ingest accepts binary messages only.' },
   INGEST_KEEPALIVE_TIMEOUT: { status: 408, fatal: true, message: 'The publisher stopped answering keepalive pings.' },

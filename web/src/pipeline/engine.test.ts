@@ -91,4 +91,29 @@ describe('StudioEngine (worker)', () => {
     expect((await e.layers()).some((l) => l.sourceId === video.id)).toBe(false);
     expect(errors).toEqual([]);
   });
+
+  it('draws the composition on the attached preview canvas', async () => {
+    const e = createStudioEngine({ renderer: '2d' });
+    engine = e;
+    await e.addImage(await pngBlob('#f00'), 'red');
+    const canvas = document.createElement('canvas');
+    document.body.append(canvas);
+    try {
+      await e.attachPreview(canvas);
+      const probe = new OffscreenCanvas(1280, 720);
+      const ctx = probe.getContext('2d', { willReadFrequently: true });
+      if (!ctx) throw new Error('no 2d');
+      let pixel: number[] = [];
+      for (let i = 0; i < 60; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        ctx.drawImage(canvas, 0, 0);
+        pixel = [...ctx.getImageData(640, 360, 1, 1).data.slice(0, 3)];
+        if (pixel[0] === 255) break;
+      }
+      expect([canvas.width, canvas.height]).toEqual([1280, 720]);
+      expect(pixel).toEqual([255, 0, 0]);
+    } finally {
+      canvas.remove();
+    }
+  });
 });

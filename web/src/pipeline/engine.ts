@@ -31,6 +31,7 @@ class StudioEngineImpl implements StudioEngine {
   readonly #sources = new Map<string, OwnedSource>();
   readonly #ready: Promise<{ renderer: RendererKind }>;
   readonly #levelsTimer: ReturnType<typeof setInterval>;
+  readonly #audioReady: Promise<void>;
   /** Epoch ms of the session clock's zero (frame timestamps are µs after it). */
   readonly clockOriginEpochMs: number;
   #mixer: AudioMixer | null = null;
@@ -45,8 +46,14 @@ class StudioEngineImpl implements StudioEngine {
     this.clockOriginEpochMs = performance.timeOrigin + performance.now();
     const init = { clockOriginEpochMs: this.clockOriginEpochMs, output: options.output ?? DEFAULT_OUTPUT, renderer: options.renderer ?? 'auto' };
     this.#ready = this.#api.init(init, Comlink.proxy((event: EngineEvent) => { this.#emit(event); }));
+    // The mixed track exists from the start (silent until a source is added), so audio is part of
+    // every live session and recording whatever order the user adds sources in.
+    this.#audioReady = this.#mixerFor().then(() => undefined, (error: unknown) => {
+      this.#emit(engineError('STUDIO_CAPTURE_FAILED', error instanceof Error ? error.message : 'audio mixer'));
+    });
     this.#levelsTimer = setInterval(() => {
-      if (this.#mixer && this.#listeners.size > 0) this.#emit({ type: 'levels', levels: this.#mixer.levels() });
+      const levels = this.#mixer?.levels() ?? {};
+      if (this.#listeners.size > 0 && Object.keys(levels).length > 0) this.#emit({ type: 'levels', levels });
     }, options.levelsIntervalMs ?? 100);
   }
 
@@ -176,6 +183,7 @@ class StudioEngineImpl implements StudioEngine {
 
   async goLive(target: IngestTarget, output: OutputSettings): Promise<void> {
     await this.#ready;
+    await this.#audioReady;
     await this.#api.goLive(target, output);
   }
 
@@ -183,6 +191,7 @@ class StudioEngineImpl implements StudioEngine {
 
   async startRecording(): Promise<void> {
     await this.#ready;
+    await this.#audioReady;
     try {
       await this.#api.startRecording();
     } catch (error) {

@@ -41,6 +41,8 @@ class StudioWorker {
   #stats: EngineStatsCollector | null = null;
   #lastVideo: EncodedMedia | null = null;
   #lastAudio: EncodedMedia | null = null;
+  /** Tracks whose `track` message went out (or is queued) on the current connection. */
+  readonly #declared = new Set<EncodedMedia['kind']>();
 
   init(init: WorkerInit, emit: (event: EngineEvent) => void): { renderer: RendererKind } {
     this.#emit = emit;
@@ -68,7 +70,14 @@ class StudioWorker {
     if (media.kind === 'video') this.#lastVideo = media;
     else this.#lastAudio = media;
     this.#recorder?.add(media);
-    this.#queue?.push(framePacket(media));
+    const queue = this.#queue;
+    if (!queue) return;
+    // Every track is declared (codec + description) before its first frame on a connection.
+    if (!this.#declared.has(media.kind) && media.decoderConfig) {
+      queue.push(trackPacket(trackMessage(media, this.#output?.fps ?? 30)));
+      this.#declared.add(media.kind);
+    }
+    queue.push(framePacket(media));
   }
 
   attachPreview(canvas: OffscreenCanvas): RendererKind {
@@ -153,7 +162,10 @@ class StudioWorker {
       resume: () => {
         encoder.video.requestKeyframe();
         const framerate = this.#output?.fps ?? 30;
-        return [this.#lastVideo, this.#lastAudio].filter((m) => m !== null).map((m) => trackPacket(trackMessage(m, framerate)));
+        const known = [this.#lastVideo, this.#lastAudio].filter((m) => m !== null);
+        this.#declared.clear();
+        for (const m of known) this.#declared.add(m.kind);
+        return known.map((m) => trackPacket(trackMessage(m, framerate)));
       },
     });
   }
@@ -168,6 +180,7 @@ class StudioWorker {
     this.#transport = null;
     this.#queue?.close();
     this.#queue = null;
+    this.#declared.clear();
     this.#stopEncoderIfIdle();
   }
 

@@ -102,7 +102,7 @@ export class DestinationOutput {
     const { headers, gop } = this.#host.snapshot();
     this.#droppedBefore += this.#policy.dropped;
     this.#policy = new DropPolicy(this.#options.softQueueBytes, this.#host.videoExpected);
-    this.push([...headers, ...gop]);
+    this.push([...headers, ...gop], true);
     this.#stallTimer = setInterval(() => this.#checkStall(publisher), Math.min(1000, this.#options.stallTimeoutMs / 2));
     this.#stallTimer.unref();
   }
@@ -147,8 +147,11 @@ export class DestinationOutput {
     publisher.close();
   }
 
-  /** Takes the session's next FLV tags; sends what the drop policy allows, in one write. */
-  push(tags: readonly FlvTag[]): void {
+  /**
+   * Takes the session's next FLV tags; sends what the drop policy allows, in one write.
+   * `fromCache`: the GOP-cache burst of a new connection (old frames: no latency samples).
+   */
+  push(tags: readonly FlvTag[], fromCache = false): void {
     const publisher = this.#publisher;
     if (!publisher || this.#state.state !== 'live') return;
     if (publisher.pendingBytes > this.#options.hardQueueBytes) {
@@ -166,7 +169,7 @@ export class DestinationOutput {
       batch.push({ tag, timestamp: Math.max(0, tag.timestamp - base) });
       if (tag.kind === 'video' && !tag.sequenceHeader) {
         frames++;
-        if (tag.receivedAt !== null) received.push(tag.receivedAt);
+        if (tag.receivedAt !== null && !fromCache) received.push(tag.receivedAt);
       }
     }
     const bytes = publisher.send(batch, received.length === 0 ? undefined : () => {

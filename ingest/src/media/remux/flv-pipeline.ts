@@ -52,7 +52,9 @@ export class FlvPipeline {
     const audioCodec = this.#audio?.codec ?? null;
     if (this.#video && !/^avc[13]\./.test(this.#video.codec)) throw new RelayError('RELAY_UNSUPPORTED_CODEC', `Video codec ${this.#video.codec} cannot be relayed without transcoding; use H.264.`);
     if (audioCodec !== null && audioCodec !== 'opus' && !audioCodec.startsWith('mp4a.40')) throw new RelayError('RELAY_UNSUPPORTED_CODEC', `Audio codec ${audioCodec} is not supported; use Opus or AAC.`);
-    const viaFfmpeg = options.videoPath === 'ffmpeg' ? options.tracks : this.#audio && audioCodec === 'opus' ? [this.#audio] : [];
+    // Only the tracks that get frames: Mediabunny's interleaving waits for every track it knows.
+    const used = [this.#video, this.#audio].filter((t): t is TrackMessage => t !== undefined);
+    const viaFfmpeg = options.videoPath === 'ffmpeg' ? used : this.#audio && audioCodec === 'opus' ? [this.#audio] : [];
     if (viaFfmpeg.length > 0) this.#startFfmpeg(viaFfmpeg, audioCodec === 'opus' ? 'aac' : audioCodec === null ? 'none' : 'copy');
     if (options.videoPath === 'node') {
       const headers = [this.#writer.metadata(this.#video, this.#audio)];

@@ -76,12 +76,6 @@ export class MatroskaRemuxer {
     }
   }
 
-  /** Audio codec of the session, which decides whether FFmpeg copies or transcodes audio. */
-  get audioCodec(): AudioCodec | null {
-    for (const writer of this.#writers.values()) if (writer.track.kind === 'audio') return audioCodec(writer.track.codec);
-    return null;
-  }
-
   /** Adds one frame; resolves when the muxer is ready for the next (backpressure). */
   async push(frame: FrameMessage): Promise<RemuxResult> {
     const writer = this.#writers.get(frame.trackId);

@@ -25,6 +25,8 @@ export const closeCodes: Readonly<Record<string, CloseCode>> = {
   INGEST_KEEPALIVE_TIMEOUT: same(4002),
   INGEST_BINARY_ONLY: same(4003),
   INGEST_UNEXPECTED_MESSAGE: same(4004),
+  INGEST_TRANSPORT_PROTOCOL: same(4005),
+  INGEST_BUSY: same(4006),
 
   // Wire protocol (shared/src/wire): codes owned by the codec, numbered here.
   WIRE_UNKNOWN_TYPE: same(4100),

@@ -37,8 +37,12 @@ export class WebSocketConnection {
       socket.off('pong', markAlive);
       socket.off('message', markAlive);
     });
-    // Socket errors (bad frames, maxPayload exceeded) close the socket; ws reports them here.
-    socket.on('error', () => undefined);
+    // ws reports frame-level violations here and closes the socket itself (1009 for a message above
+    // maxPayload, 1002 for the others); the session records them under a registry code.
+    socket.on('error', (error: Error & { code?: string }) => {
+      const tooLarge = error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' || error.code === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH';
+      this.#source.fail(tooLarge ? 'WIRE_TOO_LARGE' : 'INGEST_TRANSPORT_PROTOCOL', tooLarge ? 'WebSocket message above the size cap.' : 'WebSocket protocol violation.');
+    });
     this.io = {
       transport: 'websocket',
       source: this.#source,

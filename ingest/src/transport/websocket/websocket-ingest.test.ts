@@ -132,6 +132,14 @@ describe('WebSocket ingest: bad input closes with its code', () => {
     await expectClosedWith(b, 'WIRE_UNDECLARED_TRACK');
   });
 
+  it('a WebSocket message above maxPayload is refused by ws (1009) before it is buffered, recorded as WIRE_TOO_LARGE', async () => {
+    const s = await start({ limits: { maxMessageBytes: 64 * 1024 } });
+    const client = await authenticated(s);
+    client.socket.send(new Uint8Array(64 * 1024 + 5));
+    expect((await client.closed).code).toBe(1009);
+    await expect.poll(() => s.outcomes[0]?.code).toBe('WIRE_TOO_LARGE');
+  });
+
   it('a publisher that stops answering pings → INGEST_KEEPALIVE_TIMEOUT', async () => {
     const s = await start({ pingIntervalMs: 100 });
     const client = connectRaw(s.url, { autoPong: false });
@@ -173,6 +181,22 @@ describe('WebSocket ingest: sessions and shutdown', () => {
     expect(third.received[0]?.type).toBe('hello-ok');
     third.socket.close();
     other.socket.close();
+  });
+
+  it('caps connections still in the hello phase (INGEST_BUSY); authenticated ones do not count', async () => {
+    const s = await start({ maxPendingHandshakes: 2 });
+    const live = await authenticated(s);
+    const idle = [connectRaw(s.url), connectRaw(s.url)];
+    await Promise.all(idle.map((c) => c.opened));
+    await expect.poll(() => s.hub.connectionCount).toBe(3);
+    const third = connectRaw(s.url);
+    const closed = await third.closed;
+    expect(closed).toEqual({ code: closeCodeFor('INGEST_BUSY').websocket, reason: 'INGEST_BUSY' });
+    idle[0]?.socket.send(encodeMessage(hello(s.authority.issue('late'))));
+    await idle[0]?.next('hello-ok');
+    const fourth = await authenticated(s); // a slot was freed by the hello above
+    expect(fourth.received[0]?.type).toBe('hello-ok');
+    for (const c of [live, ...idle, fourth]) c.socket.close();
   });
 
   it('server shutdown tells publishers INGEST_SHUTTING_DOWN (1001 going away)', async () => {

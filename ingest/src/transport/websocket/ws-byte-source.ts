@@ -74,12 +74,11 @@ export function webSocketByteSource(socket: WebSocket, options: WsByteSourceOpti
     }
     socket.off('message', onMessage);
     socket.off('close', finish);
-    socket.off('error', finish);
     notify();
   };
+  // 'error' is the connection's to handle (it maps it to a code with `fail`); ws always follows it with 'close'.
   socket.on('message', onMessage);
   socket.on('close', finish);
-  socket.on('error', finish);
 
   async function* iterate(): AsyncGenerator<Uint8Array, void, undefined> {
     try {

@@ -4,6 +4,7 @@
  */
 import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { H3ErrorCode } from '../h3/errors.ts';
 import { encodeFrame, FrameType, StreamType } from '../h3/frames.ts';
 import { concatBytes, encodeVarint } from '../h3/varint.ts';
@@ -124,8 +125,27 @@ describe('WebTransport server under bad input', () => {
     await done();
   });
 
+  it('survives random bytes on random new streams (fuzz): no crash, the healthy session completes', async () => {
+    const f = await start({ connectTimeoutMs: 2_000 });
+    const done = await healthySession(f);
+    const streamBytes = fc.oneof(
+      fc.uint8Array({ minLength: 1, maxLength: 300 }),
+      fc.uint8Array({ maxLength: 300 }).map((b) => concatBytes([encodeVarint(StreamType.WEBTRANSPORT_UNI), encodeVarint(0), b])),
+      fc.uint8Array({ maxLength: 300 }).map((b) => concatBytes([encodeVarint(FrameType.HEADERS), encodeVarint(b.length), b])),
+    );
+    await fc.assert(fc.asyncProperty(fc.array(fc.tuple(fc.boolean(), streamBytes, fc.boolean()), { minLength: 1, maxLength: 6 }), async (streams) => {
+      const raw = await rawConnection(f);
+      for (const [bidi, bytes, fin] of streams) sendRaw(raw, raw.h3.allocateStreamId(bidi), bytes, fin);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      raw.quic.close(H3ErrorCode.NO_ERROR);
+      await raw.h3.closed;
+    }), { numRuns: 25 });
+    await waitFor(() => f.server.stats().connections === 1); // only the healthy one is left
+    await done();
+  });
+
   it('survives a flood: 50 garbage datagrams, 50 connections that never open a session, 50 real sessions', async () => {
-    const f = await start({ connectTimeoutMs: 500 });
+    const f = await start({ connectTimeoutMs: 1_500 });
     const done = await healthySession(f);
     const udp = createSocket('udp4');
     for (let i = 0; i < 50; i += 1) udp.send(payload(1200, i), f.server.port, '127.0.0.1');

@@ -13,6 +13,19 @@ import { QuicReceiveSide, QuicSendSide, type StreamCounters } from './streams.ts
 
 export type WebTransportCloseInfo = SessionClose;
 
+/** What a stream's readable errors with (and a pending write rejects with) when its session ends first. */
+export class WebTransportSessionClosedError extends Error {
+  override readonly name = 'WebTransportSessionClosedError';
+  readonly code: number;
+  readonly reason: string;
+
+  constructor(info: WebTransportCloseInfo) {
+    super(`WebTransport session closed (${info.code})`);
+    this.code = info.code;
+    this.reason = info.reason;
+  }
+}
+
 /** A stream the local side writes (outgoing uni, or the write half of a bidi stream). */
 export interface WebTransportSendStream {
   readonly id: number;
@@ -158,12 +171,13 @@ export class WebTransportSession {
 
   private finish(info: WebTransportCloseInfo, peerInitiated: boolean): void {
     this.ended = true;
-    const gone = new Error(`WebTransport session closed (${info.code})`);
+    const gone = new WebTransportSessionClosedError(info);
     for (const [id, receive] of this.receivers) {
       receive.abort(gone);
       this.host.unregisterStream(id);
     }
     for (const [id, send] of this.senders) {
+      send.fail(gone);
       send.reset(SESSION_GONE);
       this.host.unregisterStream(id);
     }

@@ -49,8 +49,19 @@ export class AudioEncodeStage {
   encode(data: AudioData): void {
     try {
       if (this.#encoder.state !== 'configured') return;
-      this.#anchor ??= this.#now() - (data.numberOfFrames / data.sampleRate) * 1e6;
-      const timestamp = Math.round(this.#anchor + (this.#samples / data.sampleRate) * 1e6);
+      const arrived = this.#now() - (data.numberOfFrames / data.sampleRate) * 1e6;
+      let timestamp = Math.round((this.#anchor ?? arrived) + (this.#samples / data.sampleRate) * 1e6);
+      if (this.#anchor === null || arrived - timestamp > REANCHOR_US) {
+        // Chromium's encoders stamp output from the first input + sample count and ignore later
+        // input timestamps, so a new timeline needs a fresh encoder configuration.
+        if (this.#anchor !== null) {
+          this.#encoder.reset();
+          this.#encoder.configure(this.config);
+        }
+        this.#anchor = arrived;
+        this.#samples = 0;
+        timestamp = Math.round(arrived);
+      }
       this.#samples += data.numberOfFrames;
       const restamped = restamp(data, timestamp);
       try {
@@ -71,6 +82,13 @@ export class AudioEncodeStage {
     if (this.#encoder.state !== 'closed') this.#encoder.close();
   }
 }
+
+/**
+ * When audio arrives this much later than its sample count says, samples were missing (context
+ * suspended, device switched) and audio is re-anchored to the clock. Only forward: buffers that
+ * arrive late in a burst after a stall are contiguous and keep their sample-count time.
+ */
+const REANCHOR_US = 500_000;
 
 /** AudioData timestamps are read-only: copy the planes into a new buffer with the session time. */
 function restamp(data: AudioData, timestamp: number): AudioData {

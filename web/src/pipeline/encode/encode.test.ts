@@ -106,10 +106,29 @@ describe('VideoEncodeStage', () => {
 });
 
 describe('AudioEncodeStage', () => {
+  it('re-anchors to the session clock when audio stops and restarts', async () => {
+    const chunks: EncodedMedia[] = [];
+    let clock = 0;
+    const encoder = await AudioEncodeStage.create({
+      sampleRate: 48_000, channels: 1, bitrateKbps: 64, now: () => micro(clock),
+      onChunk: (m) => chunks.push(m), onError: (e) => { throw e; },
+    });
+    closers.push(() => { encoder.close(); });
+    const push = () => { encoder.encode(new AudioData({ format: 'f32-planar', sampleRate: 48_000, numberOfChannels: 1, numberOfFrames: 960, timestamp: 0, data: new Float32Array(960) })); };
+    for (let i = 1; i <= 10; i++) { clock = i * 20_000; push(); }
+    clock = 2_000_000; // 1.8 s of silence from the source (e.g. suspended context)
+    for (let i = 0; i < 10; i++) { push(); clock += 20_000; }
+    await encoder.flush();
+    const stamps = chunks.map((c) => c.chunk.timestamp);
+    expect(stamps.some((t) => t >= 1_980_000 - 20_000)).toBe(true);
+    expect(Math.max(...stamps)).toBeLessThan(2_200_000);
+  });
+
   it('encodes with AAC or Opus on the session clock', async () => {
     const chunks: EncodedMedia[] = [];
+    let clock = 5_000_000;
     const encoder = await AudioEncodeStage.create({
-      sampleRate: 48_000, channels: 2, bitrateKbps: 128, now: () => micro(5_000_000),
+      sampleRate: 48_000, channels: 2, bitrateKbps: 128, now: () => micro(clock),
       onChunk: (m) => chunks.push(m), onError: (e) => { throw e; },
     });
     closers.push(() => { encoder.close(); });
@@ -117,6 +136,7 @@ describe('AudioEncodeStage', () => {
     for (let i = 0; i < 50; i++) {
       const data = new Float32Array(480 * 2);
       for (let s = 0; s < 480; s++) data[s] = Math.sin((i * 480 + s) / 10);
+      clock = 5_000_000 + i * 10_000;
       encoder.encode(new AudioData({ format: 'f32-planar', sampleRate: 48_000, numberOfChannels: 2, numberOfFrames: 480, timestamp: 123, data }));
     }
     await encoder.flush();

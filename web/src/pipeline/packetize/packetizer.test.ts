@@ -9,15 +9,16 @@ import { AUDIO_TRACK_ID, VIDEO_TRACK_ID, framePacket, trackMessage, trackPacket 
 
 async function encodeSome(): Promise<EncodedMedia[]> {
   const media: EncodedMedia[] = [];
+  let audioClock = 1_000_000;
   const video = await VideoEncodeStage.create({ width: 320, height: 180, fps: 30, bitrateKbps: 500, maxQueue: 100, onChunk: (m) => media.push(m), onError: (e) => { throw e; } });
-  const audio = await AudioEncodeStage.create({ sampleRate: 48_000, channels: 2, bitrateKbps: 96, now: () => micro(1_000_000), onChunk: (m) => media.push(m), onError: (e) => { throw e; } });
+  const audio = await AudioEncodeStage.create({ sampleRate: 48_000, channels: 2, bitrateKbps: 96, now: () => micro(audioClock), onChunk: (m) => media.push(m), onError: (e) => { throw e; } });
   const canvas = new OffscreenCanvas(320, 180);
   const ctx = canvas.getContext('2d');
   for (let i = 0; i < 10; i++) {
     if (ctx) { ctx.fillStyle = `hsl(${i * 30}, 70%, 50%)`; ctx.fillRect(0, 0, 320, 180); }
     video.encode(new VideoFrame(canvas, { timestamp: 1_000_000 + i * 33_333, duration: 33_333 }));
   }
-  for (let i = 0; i < 10; i++) audio.encode(new AudioData({ format: 'f32-planar', sampleRate: 48_000, numberOfChannels: 2, numberOfFrames: 960, timestamp: 0, data: new Float32Array(1920).fill(0.1) }));
+  for (let i = 0; i < 10; i++, audioClock += 20_000) audio.encode(new AudioData({ format: 'f32-planar', sampleRate: 48_000, numberOfChannels: 2, numberOfFrames: 960, timestamp: 0, data: new Float32Array(1920).fill(0.1) }));
   await Promise.all([video.flush(), audio.flush()]);
   video.close();
   audio.close();

@@ -9,9 +9,12 @@ import { Recorder } from './recorder.ts';
 const SECONDS = 3;
 const FPS = 30;
 
+/** Session clock as the audio sees it: advances with each buffer, as in real time. */
+let audioClock = 0;
+
 async function encodeSession(onMedia: (m: EncodedMedia) => void): Promise<{ video: VideoEncodeStage; audio: AudioEncodeStage }> {
   const video = await VideoEncodeStage.create({ width: 640, height: 360, fps: FPS, bitrateKbps: 1000, maxQueue: 1000, onChunk: onMedia, onError: (e) => { throw e; } });
-  const audio = await AudioEncodeStage.create({ sampleRate: 48_000, channels: 1, bitrateKbps: 64, now: () => micro(0), onChunk: onMedia, onError: (e) => { throw e; } });
+  const audio = await AudioEncodeStage.create({ sampleRate: 48_000, channels: 1, bitrateKbps: 64, now: () => micro(audioClock), onChunk: onMedia, onError: (e) => { throw e; } });
   const canvas = new OffscreenCanvas(640, 360);
   const ctx = canvas.getContext('2d');
   if (!ctx) throw new Error('no 2d');
@@ -24,6 +27,7 @@ async function encodeSession(onMedia: (m: EncodedMedia) => void): Promise<{ vide
   for (let i = 0; i < SECONDS * 50; i++) {
     const data = new Float32Array(960);
     for (let s = 0; s < 960; s++) data[s] = 0.3 * Math.sin((2 * Math.PI * 440 * (i * 960 + s)) / 48_000);
+    audioClock = (i + 1) * 20_000;
     audio.encode(new AudioData({ format: 'f32-planar', sampleRate: 48_000, numberOfChannels: 1, numberOfFrames: 960, timestamp: 0, data }));
   }
   await Promise.all([video.flush(), audio.flush()]);

@@ -31,6 +31,7 @@ export interface IngestTestServerOptions {
   readonly limits?: Partial<IngestLimits>;
   readonly maxSessionsPerUser?: number;
   readonly pingIntervalMs?: number;
+  readonly maxPendingHandshakes?: number;
   /** Replaces the collecting handler. */
   readonly handler?: IngestSessionHandler;
 }
@@ -45,14 +46,16 @@ export async function startIngestTestServer(options: IngestTestServerOptions = {
     sessions.push(collected);
     for await (const message of session.messages) collected.messages.push(message);
   };
+  const app = Fastify({ logger: false });
   const hub = new LiveHub({
     authority,
     handler: options.handler ?? collect,
     maxSessionsPerUser: options.maxSessionsPerUser ?? 100,
     limits: options.limits ?? {},
+    log: app.log,
+    ...(options.maxPendingHandshakes === undefined ? {} : { maxPendingHandshakes: options.maxPendingHandshakes }),
     onSessionEnd: (outcome) => outcomes.push(outcome),
   });
-  const app = Fastify({ logger: false });
   await app.register(webSocketIngest, { acceptor: hub, ...(options.pingIntervalMs ? { pingIntervalMs: options.pingIntervalMs } : {}) });
   app.addHook('onClose', () => hub.close());
   await app.listen({ host: '127.0.0.1', port: 0 });
