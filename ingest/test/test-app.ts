@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { buildApp, type BuildAppOptions } from '../src/app.ts';
@@ -32,7 +35,9 @@ async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
 
 /**
  * A real app on a database of its own (`t_<random>` on the test PostgreSQL, migrated on start), so
- * test files run in parallel. Rate limits are high unless `env` lowers them.
+ * test files run in parallel. Rate limits are high unless `env` lowers them. WebTransport is off
+ * unless `env` sets WEBTRANSPORT_ENABLED=true; then it binds a free UDP port (never 4433: test
+ * files run in parallel) and mints its certificate in a temp DATA_DIR.
  */
 export async function createTestApp(env: Record<string, string> = {}, options: Omit<BuildAppOptions, 'config'> = {}): Promise<TestApp> {
   const name = `t_${randomBytes(6).toString('hex')}`;
@@ -40,11 +45,17 @@ export async function createTestApp(env: Record<string, string> = {}, options: O
   const databaseUrl = adminUrl.replace(/\/[^/]*$/, `/${name}`);
   const logs: string[] = [];
   const responses: string[] = [];
+  const dataDir = env.DATA_DIR ?? await mkdtemp(join(tmpdir(), 'streamhub-test-app-'));
   const config = loadConfig({
     LOG_LEVEL: 'info', RATE_LIMIT_AUTH_PER_MINUTE: '10000', RATE_LIMIT_STREAM_START_PER_MINUTE: '10000',
-    ...testSecrets, DATABASE_URL: databaseUrl, ...env,
+    // Disabled, the configured port (4433) is only advertised; enabled, a free one is bound.
+    WEBTRANSPORT_ENABLED: 'false', ...(env.WEBTRANSPORT_ENABLED === 'true' ? { WEBTRANSPORT_PORT: '0' } : {}),
+    ...testSecrets, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, ...env,
   });
-  const drop = (): Promise<unknown> => admin((client) => client.query(`drop database if exists ${name} with (force)`));
+  const drop = async (): Promise<void> => {
+    await admin((client) => client.query(`drop database if exists ${name} with (force)`));
+    if (env.DATA_DIR === undefined) await rm(dataDir, { recursive: true, force: true });
+  };
   let app: FastifyInstance;
   try {
     app = await buildApp({ config, logStream: { write: (line) => logs.push(line) }, ...options });

@@ -36,7 +36,25 @@ export const configSchema = z.object({
   INGEST_MAX_SESSIONS_PER_USER: z.coerce.number().int().min(1).max(100).default(2),
   /** WebSocket keepalive ping period; a publisher missing one whole period is closed. */
   INGEST_WS_PING_INTERVAL_MS: z.coerce.number().int().min(1_000).max(120_000).default(15_000),
+  /** WebTransport ingest (issue 4): off only for API tests that need no UDP port. */
+  WEBTRANSPORT_ENABLED: z.stringbool().default(true),
+  /** UDP address of the WebTransport server; absent means HOST. */
+  WEBTRANSPORT_HOST: z.string().min(1).optional(),
+  /** UDP port of the WebTransport server; 0 picks a free one (tests). */
+  WEBTRANSPORT_PORT: port.default(4433),
+  /** Path of the WebTransport extended CONNECT (RFC 9220). */
+  WEBTRANSPORT_PATH: z.string().regex(/^\/[^\s?#]*$/, 'must be a path starting with /').default('/ingest'),
+  /** CA-issued PEM certificate chain + key for WebTransport (both or neither); absent: self-signed, minted under DATA_DIR/certs. */
+  WEBTRANSPORT_CERT_FILE: z.string().min(1).optional(),
+  WEBTRANSPORT_KEY_FILE: z.string().min(1).optional(),
+  /** Period of the stats-history samples of live sessions (stream_stats_samples), ms. */
+  STATS_SAMPLE_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
+  /** Hostname browsers use in the ingest URLs; absent: HOST, with 0.0.0.0/:: shown as localhost. */
+  PUBLIC_HOST: z.string().min(1).optional(),
 }).superRefine((config, ctx) => {
+  if ((config.WEBTRANSPORT_CERT_FILE === undefined) !== (config.WEBTRANSPORT_KEY_FILE === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['WEBTRANSPORT_CERT_FILE'], message: 'WEBTRANSPORT_CERT_FILE and WEBTRANSPORT_KEY_FILE must be set together' });
+  }
   if (config.NODE_ENV !== 'production') return;
   for (const key of ['JWT_SECRET', 'STREAM_KEY_SECRET'] as const) {
     if (config[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when NODE_ENV=production' });
@@ -44,6 +62,12 @@ export const configSchema = z.object({
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** The host browsers reach the ingest at: PUBLIC_HOST, else HOST (a wildcard address shown as localhost). */
+export function publicHost(config: Pick<Config, 'HOST' | 'PUBLIC_HOST'>): string {
+  if (config.PUBLIC_HOST !== undefined) return config.PUBLIC_HOST;
+  return config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+}
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

@@ -27,7 +27,6 @@ interface OpenedFile {
   readonly input: Input;
   readonly tracks: TrackMessage[];
   readonly sinks: { readonly trackId: number; readonly sink: EncodedPacketSink }[];
-  readonly durationSeconds: number;
 }
 
 async function openFile(path: string): Promise<OpenedFile> {
@@ -58,7 +57,7 @@ async function openFile(path: string): Promise<OpenedFile> {
     tracks.push(message);
     sinks.push({ trackId: AUDIO_TRACK_ID, sink: new EncodedPacketSink(audio) });
   }
-  return { input, tracks, sinks, durationSeconds: await input.computeDuration() };
+  return { input, tracks, sinks };
 }
 
 /** Interleaves the tracks' packets by timestamp (what a live encoder would emit). */
@@ -93,9 +92,18 @@ export async function* mp4ToWireMessages(
     yield* file.tracks;
     const limitUs = options.durationSeconds === undefined ? Infinity : options.durationSeconds * 1e6;
     const startedAt = performance.now();
-    for (let round = 0; ; round++) {
-      const offsetUs = Math.round(round * file.durationSeconds * 1e6);
+    // Each pass is shifted by the span of all tracks (earliest start to the latest end, timestamp +
+    // duration), known after the first pass. The container duration is not enough: the audio track
+    // often ends after the video (AAC frames of 1024 samples), and a shift that ends before it makes
+    // the next pass's audio go backwards (WIRE_TIMESTAMP_BACKWARDS).
+    const span = { startUs: Infinity, endUs: -Infinity };
+    let offsetUs = 0;
+    for (;;) {
       for await (const { trackId, packet } of interleave(file)) {
+        if (offsetUs === 0) {
+          span.startUs = Math.min(span.startUs, packet.microsecondTimestamp);
+          span.endUs = Math.max(span.endUs, packet.microsecondTimestamp + packet.microsecondDuration);
+        }
         const timestampUs = offsetUs + packet.microsecondTimestamp;
         if (timestampUs >= limitUs) return;
         if (options.realtime === true) {
@@ -107,7 +115,9 @@ export async function* mp4ToWireMessages(
           keyframe: packet.type === 'key', payload: packet.data,
         };
       }
-      if (options.loop !== true) return;
+      const passUs = span.endUs - Math.min(0, span.startUs);
+      if (options.loop !== true || !(passUs > 0)) return;
+      offsetUs += passUs;
     }
   } finally {
     file.input.dispose();

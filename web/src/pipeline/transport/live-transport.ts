@@ -96,6 +96,7 @@ export class LiveTransport {
     if (first.value.type !== 'hello-ok') throw new Error(`expected hello-ok, got ${first.value.type}`);
     onUp();
     this.#options.onState('connected', connection.kind);
+    // Order matters: drop queued declarations, then declare every known track once.
     this.#options.queue.resetToKeyframe();
     for (const packet of this.#options.resume()) await connection.sendMedia(packet.bytes);
     this.#statsTimer = setInterval(() => { void this.#sendStats(connection); }, this.#options.statsIntervalMs ?? 1000);

@@ -24,8 +24,9 @@ describe('SendQueue', () => {
     expect(rest).toEqual([2, 4, 6]);
   });
 
-  it('resetToKeyframe keeps video from the newest queued keyframe on', async () => {
+  it('resetToKeyframe keeps video from the newest queued keyframe on, and drops queued control', async () => {
     const queue = new SendQueue({ maxPackets: 10 });
+    queue.push(packet('control', false, 9));
     queue.push(packet('video', false, 1));
     queue.push(packet('video', true, 2));
     queue.push(packet('video', false, 3));

@@ -42,13 +42,15 @@ export class SendQueue {
   /**
    * For a fresh connection: the decoder on the other side needs a keyframe first, so queued video
    * before the newest queued keyframe is dropped (or all queued video, waiting for the next
-   * keyframe, when none is queued). Audio and control stay.
+   * keyframe, when none is queued). Queued control messages (track declarations) are dropped
+   * too: the connection re-declares every known track first, and a track may be declared only
+   * once per session (WIRE_DUPLICATE_TRACK). Audio stays.
    */
   resetToKeyframe(): void {
     let key = -1;
     this.#items.forEach((p, i) => { if (p.kind === 'video' && p.keyframe) key = i; });
-    const kept = this.#items.filter((p, i) => p.kind !== 'video' || (key >= 0 && i >= key));
-    this.dropped += this.#items.length - kept.length;
+    const kept = this.#items.filter((p, i) => p.kind === 'audio' || (p.kind === 'video' && key >= 0 && i >= key));
+    this.dropped += this.#items.filter((p) => p.kind === 'video').length - kept.filter((p) => p.kind === 'video').length;
     this.#items.splice(0, this.#items.length, ...kept);
     this.#waitingForKey = key < 0;
   }

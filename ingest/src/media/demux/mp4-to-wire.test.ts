@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import type { FrameMessage } from '@streamhub/shared';
+import { makeFixture } from '../../../test/fixtures/make-fixture.ts';
+import { mp4ToWireMessages } from './mp4-to-wire.ts';
+
+const VIDEO = 0;
+const AUDIO = 1;
+
+async function frames(path: string, options: Parameters<typeof mp4ToWireMessages>[1]): Promise<FrameMessage[]> {
+  const out: FrameMessage[] = [];
+  for await (const message of mp4ToWireMessages(path, options)) if (message.type === 'frame') out.push(message);
+  return out;
+}
+
+const end = (f: FrameMessage): number => f.timestamp + f.duration;
+
+describe('mp4ToWireMessages with loop', () => {
+  it('shifts each pass by the span of all tracks, so AAC audio never goes backwards across passes', async () => {
+    const clip = await makeFixture({ audio: 'aac', seconds: 1, width: 320, height: 240 });
+    const once = await frames(clip, {});
+    const videoEnd = Math.max(...once.filter((f) => f.trackId === VIDEO).map(end));
+    const audioEnd = Math.max(...once.filter((f) => f.trackId === AUDIO).map(end));
+    const start = Math.min(...once.map((f) => f.timestamp));
+    // The case of the bug: AAC priming puts the first audio frame before 0, so the tracks span more
+    // than the container duration (1 s), and a 1 s shift overlaps pass 2's audio with pass 1's.
+    expect(start).toBeLessThan(0);
+    const span = Math.max(videoEnd, audioEnd) - start;
+    expect(span).toBeGreaterThan(1e6);
+
+    const looped = await frames(clip, { loop: true, durationSeconds: 3.5 });
+    for (const trackId of [VIDEO, AUDIO]) {
+      const track = looped.filter((f) => f.trackId === trackId);
+      for (let i = 1; i < track.length; i++) {
+        const previous = track[i - 1];
+        const current = track[i];
+        if (previous === undefined || current === undefined) continue;
+        // Strictly increasing and no overlap with the previous frame.
+        expect(current.timestamp, `track ${trackId} frame ${i}`).toBeGreaterThanOrEqual(end(previous));
+      }
+      expect(Math.max(...track.map((f) => f.timestamp))).toBeGreaterThan(3e6);
+    }
+    const onceVideo = once.filter((f) => f.trackId === VIDEO);
+    const loopedVideo = looped.filter((f) => f.trackId === VIDEO);
+    // Pass 2 starts exactly one span (earliest start → latest track end) after pass 1, keyframe first.
+    const secondPass = loopedVideo[onceVideo.length];
+    expect(secondPass?.keyframe).toBe(true);
+    expect(secondPass?.timestamp).toBe((onceVideo[0]?.timestamp ?? 0) + span);
+  });
+});
