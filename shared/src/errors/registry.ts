@@ -80,6 +80,13 @@ export const errorRegistry = {
   RELAY_DESTINATION_STALLED: { status: 504, fatal: false, message: 'The destination stopped accepting data.' },
   RELAY_DESTINATION_REJECTED: { status: 502, fatal: false, message: 'The destination rejected the stream (check the stream key).' },
   RELAY_DESTINATION_CLOSED: { status: 502, fatal: false, message: 'The destination closed the connection.' },
+  // --- STUDIO (browser engine; web/src/pipeline — status is the nearest HTTP meaning, for logs)
+  STUDIO_WORKER_CRASHED: { status: 500, fatal: true, message: 'The studio engine stopped unexpectedly.' },
+  STUDIO_ENCODER_FAILED: { status: 500, fatal: true, message: 'The video or audio encoder failed.' },
+  STUDIO_CAPTURE_FAILED: { status: 400, fatal: false, message: 'A camera, microphone, screen or file could not be captured.' },
+  STUDIO_TRANSPORT_FAILED: { status: 503, fatal: false, message: 'The connection to the ingest failed; reconnecting.' },
+  STUDIO_RECORDING_FAILED: { status: 500, fatal: false, message: 'The local recording failed.' },
+  STUDIO_INGEST_ERROR: { status: 502, fatal: false, message: 'The ingest reported an error.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof errorRegistry;

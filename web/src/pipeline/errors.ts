@@ -1,17 +1,20 @@
-/**
- * Error codes the engine reports in `error` events (`<AREA>_<WHAT>`). Recovery is decided here:
- * fatal ones end the live session / recording; the others are reported and the engine goes on.
- */
-export const engineErrors = {
-  STUDIO_WORKER_CRASHED: { fatal: true, message: 'The studio engine stopped unexpectedly.' },
-  STUDIO_ENCODER_FAILED: { fatal: true, message: 'The video or audio encoder failed.' },
-  STUDIO_CAPTURE_FAILED: { fatal: false, message: 'A camera, microphone, screen or file could not be captured.' },
-  STUDIO_TRANSPORT_FAILED: { fatal: false, message: 'The connection to the ingest failed; reconnecting.' },
-  STUDIO_RECORDING_FAILED: { fatal: false, message: 'The local recording failed.' },
-  STUDIO_INGEST_ERROR: { fatal: false, message: 'The ingest reported an error.' },
-} as const satisfies Record<string, { fatal: boolean; message: string }>;
+import { errorRegistry, type ErrorCode } from '@streamhub/shared';
 
-export type EngineErrorCode = keyof typeof engineErrors;
+/**
+ * Error codes the engine reports in `error` events: the STUDIO block of the one error registry
+ * (shared/src/errors/registry.ts), where recovery is decided: fatal ones end the live session /
+ * recording; the others are reported and the engine goes on.
+ */
+export type EngineErrorCode = Extract<ErrorCode, `STUDIO_${string}`>;
+
+export const engineErrors: { readonly [C in EngineErrorCode]: { readonly fatal: boolean; readonly message: string } } = {
+  STUDIO_WORKER_CRASHED: errorRegistry.STUDIO_WORKER_CRASHED,
+  STUDIO_ENCODER_FAILED: errorRegistry.STUDIO_ENCODER_FAILED,
+  STUDIO_CAPTURE_FAILED: errorRegistry.STUDIO_CAPTURE_FAILED,
+  STUDIO_TRANSPORT_FAILED: errorRegistry.STUDIO_TRANSPORT_FAILED,
+  STUDIO_RECORDING_FAILED: errorRegistry.STUDIO_RECORDING_FAILED,
+  STUDIO_INGEST_ERROR: errorRegistry.STUDIO_INGEST_ERROR,
+};
 
 /** The `error` event for a code; `detail` must not contain secrets (tokens, keys). */
 export function engineError(code: EngineErrorCode, detail?: string): { type: 'error'; code: EngineErrorCode; message: string; fatal: boolean } {
