@@ -2,32 +2,28 @@
  * Real Chromium (Debian /usr/bin/chromium via playwright-core) as a WebSocket publisher: the
  * browser's own WebSocket, as the studio's fallback uses it, against the real plugin.
  */
-import { createServer, type Server } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { WireMessage } from '@streamhub/shared';
 import { encodeMessage } from '@streamhub/shared/wire/encode';
-import { chromiumArgs } from '../../../../vitest.config.ts';
+import { startChromiumHost, type ChromiumHost } from '../../../test/chromium-host.ts';
 import { closeCodeFor } from '../session/close-codes.ts';
 import { hello, sampleFrames, sampleTracks } from '../session/testing/sample-messages.ts';
 import { startIngestTestServer, type IngestTestServer } from './testing/ws-ingest-harness.ts';
 
 let browser: Browser;
-let http: Server;
+let host: ChromiumHost;
 let origin: string;
 let server: IngestTestServer;
 
 beforeAll(async () => {
-  http = createServer((_request, response) => response.end('<!doctype html><title>ws</title>'));
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const address = http.address();
-  origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+  host = await startChromiumHost('ws');
+  browser = host.browser;
+  origin = host.origin;
 });
 
 afterAll(async () => {
-  await browser.close();
-  await new Promise((resolve) => http.close(resolve));
+  await host.close();
 });
 
 afterEach(async () => {

@@ -2,29 +2,24 @@
  * Real Chromium (Debian /usr/bin/chromium via playwright-core) against the server: the browser's
  * own WebTransport implementation, pinned with serverCertificateHashes.
  */
-import { createServer, type Server } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { chromiumArgs } from '../../../../vitest.config.ts';
+import type { Browser, Page } from 'playwright-core';
+import { startChromiumHost, type ChromiumHost } from '../../../test/chromium-host.ts';
 import { digestStream, startServer, waitFor, type ServerFixture } from './test-fixtures.ts';
 
 let browser: Browser;
-let http: Server;
+let host: ChromiumHost;
 let origin: string;
 const fixtures: ServerFixture[] = [];
 
 beforeAll(async () => {
-  // 127.0.0.1 is a secure context (W3C Secure Contexts §3.2), which WebTransport requires.
-  http = createServer((_request, response) => response.end('<!doctype html><title>wt</title>'));
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const address = http.address();
-  origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+  host = await startChromiumHost('wt');
+  browser = host.browser;
+  origin = host.origin;
 });
 
 afterAll(async () => {
-  await browser.close();
-  await new Promise((resolve) => http.close(resolve));
+  await host.close();
 });
 
 afterEach(async () => {
