@@ -13,7 +13,13 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const app = await buildApp({ config });
+  let app;
+  try {
+    app = await buildApp({ config });
+  } catch (error) {
+    exitIfPortInUse(error);
+    throw error;
+  }
   let closing = false;
   const shutdown = (signal: string): void => {
     if (closing) return;
@@ -28,7 +34,21 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
-  await app.listen({ host: config.HOST, port: config.PORT });
+  try {
+    await app.listen({ host: config.HOST, port: config.PORT });
+  } catch (error) {
+    await app.close();
+    exitIfPortInUse(error);
+    throw error;
+  }
+}
+
+/** A port taken by another process is an operator error: one readable line, not a stack (EX_UNAVAILABLE). */
+function exitIfPortInUse(error: unknown): void {
+  const codeOf = (e: unknown): unknown => (e as { code?: unknown } | null)?.code;
+  if (codeOf(error) !== 'EADDRINUSE' && codeOf((error as { cause?: unknown } | null)?.cause) !== 'EADDRINUSE') return;
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(69);
 }
 
 await main();

@@ -10,7 +10,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'streamhub-embedded-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 // What `npm start` does without DATABASE_URL: PGlite under DATA_DIR, secrets generated and persisted.
-const start = () => buildApp({ config: loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: dataDir }) });
+const start = () => buildApp({ config: loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: dataDir, WEBTRANSPORT_ENABLED: 'false' }) });
 const credentials = { email: 'embedded@example.test', password: 'Sturdy-pass-1234' };
 
 describe('embedded database (no DATABASE_URL)', () => {

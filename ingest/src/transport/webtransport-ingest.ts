@@ -16,6 +16,8 @@ import type { WebTransportBidirectionalStream, WebTransportSession } from './web
 
 /** Control messages waiting to be written before further ones are dropped (they are best effort: acks, status). */
 const MAX_PENDING_SENDS = 64;
+/** How long a closing session waits for its queued control messages to be taken by QUIC. */
+const FLUSH_TIMEOUT_MS = 1_000;
 
 type Incoming = { readonly kind: 'bidi'; readonly stream: WebTransportBidirectionalStream } | { readonly kind: 'uni'; readonly stream: ReadableStream<Uint8Array> };
 
@@ -61,24 +63,34 @@ export function bridgeWebTransportSession(session: WebTransportSession, acceptor
     }
   }
 
+  let closing = false;
   const send = (bytes: Uint8Array): void => {
     const stream = control;
-    if (stream === undefined || session.isClosed || pendingSends >= MAX_PENDING_SENDS) return;
+    if (stream === undefined || closing || pendingSends >= MAX_PENDING_SENDS) return;
     pendingSends += 1;
-    // One write at a time keeps each message's bytes contiguous on the stream.
+    // One write at a time (the send side refuses overlapping writes) keeps each message contiguous.
     writing = writing.then(() => stream.write(bytes)).catch(() => undefined).finally(() => {
       pendingSends -= 1;
     });
   };
 
   const close = (code: string): void => {
+    if (closing) return;
+    closing = true;
     // The registry code is the reason: it carries no secret, and the `error` message sent before has the text.
-    session.close({ code: closeCodeFor(code).webtransport, reason: code });
+    const info = { code: closeCodeFor(code).webtransport, reason: code };
+    // Closing the session resets its open streams, which drops unsent bytes (RFC 9000 §19.4): finish
+    // the control stream first (FIN after the queued messages, e.g. the `error` explaining this
+    // close), bounded in time so a peer that stopped reading cannot hold the session open.
+    const stream = control;
+    const timer = setTimeout(() => session.close(info), FLUSH_TIMEOUT_MS);
+    void writing.then(() => stream?.close()).catch(() => undefined).finally(() => {
+      clearTimeout(timer);
+      session.close(info);
+    });
   };
 
-  return acceptor.accept({ transport: 'webtransport', source: { streams: streams() }, send, close }).finally(() => {
-    if (!session.isClosed) session.close({ code: 0, reason: 'INGEST_SESSION_ENDED' });
-  });
+  return acceptor.accept({ transport: 'webtransport', source: { streams: streams() }, send, close }).finally(() => close('INGEST_SESSION_ENDED'));
 }
 
 /** Routes every session of `server` to the acceptor; returns the unsubscribe function. */
