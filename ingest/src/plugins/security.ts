@@ -29,7 +29,7 @@ export const securityPlugin = fp<SecurityOptions>(
         useDefaults: false,
         directives: {
           defaultSrc: ["'self'"],
-          scriptSrc: ["'self'", "'wasm-unsafe-eval'", 'blob:'], // blob: the mixer's AudioWorklet module (pipeline/audio/mixer.ts)
+          scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
           workerSrc: ["'self'", 'blob:'],
           connectSrc: [...new Set(connectSrc)],
           imgSrc: ["'self'", 'blob:', 'data:'],

@@ -1,41 +1,7 @@
-/**
- * AudioWorklet processor source for peak/RMS meters. Kept as a string and loaded from a Blob URL so
- * it needs no separate build entry (worklet modules can't be bundled with the page's code).
- * Posts `{ peak, rms }` (linear, max over channels) about every 50 ms; passes audio through.
- */
+import meterWorkletUrl from './meter.worklet.js?url';
+
+/** Name the meter processor registers under (meter.worklet.js). */
 export const METER_PROCESSOR_NAME = 'streamhub-meter';
 
-export const meterProcessorSource = `
-class MeterProcessor extends AudioWorkletProcessor {
-  constructor() {
-    super();
-    this.peak = 0;
-    this.sumSquares = 0;
-    this.count = 0;
-    this.every = Math.round(sampleRate / 20);
-  }
-  process(inputs, outputs) {
-    const input = inputs[0] || [];
-    const output = outputs[0] || [];
-    for (let c = 0; c < input.length; c++) {
-      const samples = input[c];
-      if (output[c]) output[c].set(samples);
-      for (let i = 0; i < samples.length; i++) {
-        const v = samples[i];
-        const a = v < 0 ? -v : v;
-        if (a > this.peak) this.peak = a;
-        this.sumSquares += v * v;
-      }
-    }
-    this.count += (input[0] ? input[0].length : 128) * Math.max(1, input.length);
-    if (this.count >= this.every * Math.max(1, input.length)) {
-      this.port.postMessage({ peak: this.peak, rms: Math.sqrt(this.sumSquares / this.count) });
-      this.peak = 0;
-      this.sumSquares = 0;
-      this.count = 0;
-    }
-    return true;
-  }
-}
-registerProcessor('${METER_PROCESSOR_NAME}', MeterProcessor);
-`;
+/** URL of the AudioWorklet module (an asset of its own: worklet modules can't share the page's bundle). */
+export const meterProcessorUrl: string = meterWorkletUrl;

@@ -1,4 +1,4 @@
-import { METER_PROCESSOR_NAME, meterProcessorSource } from './meter-processor.ts';
+import { METER_PROCESSOR_NAME, meterProcessorUrl } from './meter-processor.ts';
 
 export interface Level { readonly peak: number; readonly rms: number }
 
@@ -40,8 +40,7 @@ export class AudioMixer {
     this.#destination = this.context.createMediaStreamDestination();
     this.#destination.channelCount = 2;
     this.#master.connect(this.#limiter).connect(this.#destination);
-    const url = URL.createObjectURL(new Blob([meterProcessorSource], { type: 'text/javascript' }));
-    this.#ready = this.context.audioWorklet.addModule(url).finally(() => { URL.revokeObjectURL(url); });
+    this.#ready = this.context.audioWorklet.addModule(meterProcessorUrl);
   }
 
   /** Starts audio processing; call from a user gesture if the browser's autoplay policy holds it. */
