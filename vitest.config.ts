@@ -50,6 +50,18 @@ export default defineConfig({
           },
         },
       },
+      {
+        test: {
+          // The whole product in headless Chromium (e2e/harness): files share the CPU-heavy encoder, so one at a time.
+          name: 'e2e',
+          root: './e2e',
+          include: ['**/*.test.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

@@ -12,7 +12,7 @@ export async function launchChromium(): Promise<Browser> {
 
 export interface StudioPageOptions {
   readonly baseUrl: string;
-  /** Deletes `window.WebTransport` before the studio loads, to take the WebSocket fallback path. */
+  /** Deletes `WebTransport` from the page and the engine's worker before they load, to take the WebSocket fallback path. */
   readonly withoutWebTransport?: boolean;
   readonly viewport?: { width: number; height: number };
 }
@@ -31,11 +31,7 @@ export async function openStudioPage(browser: Browser, options: StudioPageOption
     baseURL: options.baseUrl, viewport: options.viewport ?? { width: 1920, height: 1080 },
     permissions: ['camera', 'microphone'],
   });
-  if (options.withoutWebTransport === true) {
-    await context.addInitScript(() => {
-      delete (window as { WebTransport?: unknown }).WebTransport;
-    });
-  }
+  if (options.withoutWebTransport === true) await context.addInitScript(withoutWebTransport);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (message) => {
@@ -43,4 +39,25 @@ export async function openStudioPage(browser: Browser, options: StudioPageOption
   });
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   return { context, page, errors, close: () => context.close() };
+}
+
+/**
+ * Init script: a browser without WebTransport, as far as the studio can tell. The page loses
+ * `window.WebTransport`; the engine connects from its worker (pipeline/studio.worker.ts), which an
+ * init script does not reach, so every Worker the page creates starts from a blob module that
+ * imports the real script and then deletes the global — synchronously after the script's own
+ * evaluation, so before any message (and any connect) reaches it.
+ */
+function withoutWebTransport(): void {
+  delete (window as { WebTransport?: unknown }).WebTransport;
+  const NativeWorker = window.Worker;
+  window.Worker = class extends NativeWorker {
+    constructor(url: string | URL, options?: WorkerOptions) {
+      const target = JSON.stringify(new URL(url, location.href).href);
+      const source = options?.type === 'module'
+        ? `import ${target};\ndelete globalThis.WebTransport;\n`
+        : `importScripts(${target});\ndelete self.WebTransport;\n`;
+      super(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })), options);
+    }
+  };
 }

@@ -22,7 +22,7 @@ export async function startLiveStack(): Promise<LiveStack> {
   try {
     testApp = await createTestApp({
       WEB_DIST_DIR: build.dir, WEBTRANSPORT_ENABLED: 'true', WEBTRANSPORT_PORT: '0', HOST: '127.0.0.1', PUBLIC_HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn', STATS_SAMPLE_INTERVAL_MS: '1000',
+      LOG_LEVEL: 'info', STATS_SAMPLE_INTERVAL_MS: '1000',
     });
     await testApp.app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = testApp.app.server.address() as AddressInfo;

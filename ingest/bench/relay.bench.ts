@@ -1,7 +1,7 @@
 /**
  * Relay CPU and latency benchmark (issue 5): one 1080p30 6 Mbit/s H.264 + Opus stream to 3 local
  * RTMP destinations, the copy relay vs. a libx264 veryfast transcode of the same stream to the same
- * 3 destinations, side by side in one run. Run: `node ingest/bench/relay.bench.ts [seconds]`.
+ * 3 destinations, side by side in one run. Run: `node ingest/bench/relay.bench.ts [seconds] [opus,aac]`.
  *
  * CPU: utime+stime from /proc/<pid>/stat of this Node process (relay + the in-memory publisher that
  * feeds it) and of every FFmpeg the relay or the transcoder started, over the measured window,
@@ -12,6 +12,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FrameMessage, TrackMessage } from '@streamhub/shared';
 import { micro } from '@streamhub/shared';
@@ -61,7 +62,7 @@ async function loadMessages(path: string): Promise<{ tracks: TrackMessage[]; fra
   return { tracks, frames, durationUs: last ? last.timestamp + last.duration : 0 };
 }
 
-async function copyRelay(path: string, dir: string, seconds: number): Promise<{ cpu: number; nodeCpu: number; ffmpegCpu: number; p50: number | null; p95: number | null; kbps: number }> {
+async function copyRelay(path: string, dir: string, seconds: number): Promise<Omit<BenchRow, 'path'>> {
   const { tracks, frames, durationUs } = await loadMessages(path);
   const dests = await listeners(dir, 'copy');
   const relay = new Relay(process.env.BENCH_DEBUG === '1' ? { logger: { debug: () => undefined, info: (f, m) => console.log(m), warn: (f, m) => console.log(m), error: (f, m) => console.log(m) } } : {});
@@ -112,23 +113,44 @@ async function transcode(path: string, dir: string, seconds: number): Promise<nu
   return percent(from, to, [pid]);
 }
 
-export async function runRelayBench(seconds = 20): Promise<void> {
+export interface BenchRow {
+  readonly path: string;
+  readonly nodeCpu: number | null;
+  readonly ffmpegCpu: number | null;
+  readonly cpu: number;
+  readonly p50: number | null;
+  readonly p95: number | null;
+  readonly kbps: number | null;
+}
+
+const load = (): string => loadavg().map((n) => n.toFixed(2)).join(' ');
+
+function table(rows: readonly BenchRow[], x264: number): string {
+  const fmt = (n: number | null, digits = 2): string => (n === null ? 'n/a' : n.toFixed(digits));
+  const header = ['path', 'Node %', 'FFmpeg %', 'total %', 'ratio to x264', 'latency p50 ms', 'latency p95 ms', 'kbit/s per dest'];
+  const cells = rows.map((r) => [r.path, fmt(r.nodeCpu), fmt(r.ffmpegCpu), fmt(r.cpu), r.path.startsWith('x264') ? '1.00×' : `${fmt(x264 / r.cpu, 1)}×`,
+    fmt(r.p50), fmt(r.p95), r.kbps === null ? 'n/a' : String(r.kbps)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
+  const line = (c: readonly string[]): string => `| ${c.map((v, i) => (i === 0 ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0))).join(' | ')} |`;
+  return [line(header), `|${widths.map((w, i) => (i === 0 ? '-' : '') + '-'.repeat(w + 1) + (i === 0 ? '' : ':')).join('|')}|`, ...cells.map(line)].join('\n');
+}
+
+/** `paths`: which copy paths to run (`opus`, `aac`); the x264 reference always runs. */
+export async function runRelayBench(seconds = 20, paths: readonly string[] = ['opus', 'aac']): Promise<void> {
+  const loadAtStart = load();
   const dir = await tempDir();
   const size = { seconds: 10, width: 1920, height: 1080, fps: 30, videoKbps: 6000, preset: 'veryfast' };
   const opusFixture = await makeFixture({ audio: 'opus', ...size });
-  const aacFixture = await makeFixture({ audio: 'aac', ...size });
-  const opus = await copyRelay(opusFixture, dir, seconds);
-  const aac = await copyRelay(aacFixture, dir, seconds);
+  const rows: BenchRow[] = [];
+  if (paths.includes('opus')) rows.push({ path: 'copy relay, Opus → AAC-LC', ...await copyRelay(opusFixture, dir, seconds) });
+  if (paths.includes('aac')) rows.push({ path: 'copy relay, AAC copied', ...await copyRelay(await makeFixture({ audio: 'aac', ...size }), dir, seconds) });
   const x264 = await transcode(opusFixture, dir, seconds);
-  const fmt = (n: number | null): string => (n === null ? 'n/a' : n.toFixed(2));
-  const line = (name: string, r: typeof opus): string =>
-    `  ${name} CPU ${fmt(r.cpu)} % of one core (Node ${fmt(r.nodeCpu)} % + FFmpeg ${fmt(r.ffmpegCpu)} %), ${r.kbps} kbit/s out per destination, ratio to x264 ${fmt(x264 / r.cpu)}×, added latency p50 ${fmt(r.p50)} ms / p95 ${fmt(r.p95)} ms`;
-  console.log(`relay bench: 1080p30 ~6 Mbit/s H.264 → 3 local RTMP destinations, ${seconds} s per run (${WARMUP_S} s warm-up excluded)`);
-  console.log(line('copy relay, Opus → AAC-LC:', opus));
-  console.log(line('copy relay, AAC copied:   ', aac));
-  console.log(`  x264 veryfast transcode (+ AAC) to the same 3 destinations: CPU ${fmt(x264)} % of one core`);
-  console.log('  targets: copy ≤ 5 % of one core, ≥ 14× below x264, added latency p95 ≤ 30 ms');
-  console.log('  latency = relay takes the frame message → write callback of the socket write carrying its FLV tag, every destination');
+  rows.push({ path: 'x264 veryfast + AAC (reference)', nodeCpu: null, ffmpegCpu: x264, cpu: x264, p50: null, p95: null, kbps: null });
+  console.log(`relay bench: 1080p30 ~6 Mbit/s H.264 → 3 local RTMP destinations, ${seconds} s per run (${WARMUP_S} s warm-up excluded), ${cpus().length} CPUs`);
+  console.log(table(rows, x264));
+  console.log(`load average (1/5/15 min): start ${loadAtStart}, end ${load()}`);
+  console.log('targets: copy ≤ 5 % of one core in total, ≥ 14× below x264, added latency p95 ≤ 30 ms');
+  console.log('CPU = utime+stime (/proc/<pid>/stat) of this Node process + the relay\'s FFmpeg, % of one core; latency = relay takes the frame message → write callback of the socket write carrying its FLV tag, every destination');
 }
 
-if (import.meta.main) await runRelayBench(Number(process.argv[2] ?? 20));
+if (import.meta.main) await runRelayBench(Number(process.argv[2] ?? 20), (process.argv[3] ?? 'opus,aac').split(','));

@@ -22,6 +22,13 @@ export interface RelaySessionOptions {
 }
 
 const STOP = Symbol('stop');
+/**
+ * Audio tags wait for the next video tag (at most this long) and go out in the same socket write:
+ * one write per video frame and destination instead of one more per audio frame (~50/s each).
+ * Per-write cost dominates the fan-out on a loopback or LAN socket; timestamps are untouched, so
+ * A/V sync at the destination is unchanged (FLV/RTMP interleave by timestamp per track).
+ */
+const AUDIO_HOLD_MS = 50;
 
 /**
  * One publisher session, the only place that knows the whole server-side flow:
@@ -48,6 +55,9 @@ export class RelaySession {
   readonly #stopped: Promise<typeof STOP>;
   #stopping = false;
   #statusTimer: NodeJS.Timeout | null = null;
+  #holdAudio = false;
+  #heldAudio: FlvTag[] = [];
+  #heldSince = 0;
 
   constructor(session: IngestSession, options: RelaySessionOptions) {
     this.sessionId = session.grant.sessionId;
@@ -106,6 +116,7 @@ export class RelaySession {
       onFatal: (error) => this.#fatal(error),
       onStderr: (line) => this.#log('debug', `ffmpeg: ${line}`),
     });
+    this.#holdAudio = tracks.some((t) => t.kind === 'video');
     this.#state = 'live';
     this.#startedAtMs = Date.now();
     const audio = tracks.find((t) => t.kind === 'audio')?.codec ?? 'none';
@@ -114,8 +125,24 @@ export class RelaySession {
   }
 
   #onTags(tags: FlvTag[]): void {
-    for (const tag of tags) this.#gop.add(tag);
-    for (const output of this.#outputs.values()) output.push(tags);
+    if (this.#holdAudio && tags.every((t) => t.kind === 'audio' && !t.sequenceHeader)) {
+      const now = performance.now();
+      if (this.#heldAudio.length === 0) this.#heldSince = now;
+      this.#heldAudio.push(...tags);
+      // No timer: with video stalled, the next audio tag past the limit flushes (audio comes every ~20 ms).
+      if (now - this.#heldSince < AUDIO_HOLD_MS) return;
+      tags = [];
+    }
+    this.#send(tags);
+  }
+
+  #send(tags: FlvTag[]): void {
+    const batch = this.#heldAudio.length === 0 ? tags : [...this.#heldAudio, ...tags];
+    this.#heldAudio = [];
+    if (batch.length === 0) return;
+    // Cached when sent, not when held: a destination added meanwhile must not get held tags twice.
+    for (const tag of batch) this.#gop.add(tag);
+    for (const output of this.#outputs.values()) output.push(batch);
   }
 
   #fatal(error: RelayError): void {
@@ -130,6 +157,7 @@ export class RelaySession {
   /** End of the publisher's stream: let FFmpeg flush, then let the outputs drain (bounded). */
   async #finishGracefully(): Promise<void> {
     await this.#pipeline?.finish(3000);
+    this.#send([]);
     await Promise.all([...this.#outputs.values()].map((output) => output.drain(1000)));
   }
 
