@@ -12,7 +12,7 @@
 import { closeCodeFor } from './session/close-codes.ts';
 import type { IngestAcceptor } from './session/types.ts';
 import type { WebTransportServer } from './webtransport/server.ts';
-import type { WebTransportBidirectionalStream, WebTransportSession } from './webtransport/session.ts';
+import { WebTransportSessionClosedError, type WebTransportBidirectionalStream, type WebTransportSession } from './webtransport/session.ts';
 
 /** Control messages waiting to be written before further ones are dropped (they are best effort: acks, status). */
 const MAX_PENDING_SENDS = 64;
@@ -46,6 +46,20 @@ async function* incomingStreams(session: WebTransportSession): AsyncGenerator<In
   }
 }
 
+/**
+ * A stream that ends when the publisher closes the whole session (CLOSE_WEBTRANSPORT_SESSION,
+ * draft-ietf-webtrans-http3-02 §5), as a WebSocket source ends on close: the publisher going away
+ * is the session's normal end, not a transport failure. Other stream errors pass through.
+ */
+async function* untilPeerCloses(stream: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  try {
+    yield* stream;
+  } catch (error) {
+    if (error instanceof WebTransportSessionClosedError) return;
+    throw error;
+  }
+}
+
 /** Hands one WebTransport session to the acceptor; resolves when the session has ended. Never rejects. */
 export function bridgeWebTransportSession(session: WebTransportSession, acceptor: IngestAcceptor): Promise<void> {
   let control: WebTransportBidirectionalStream | undefined;
@@ -56,9 +70,9 @@ export function bridgeWebTransportSession(session: WebTransportSession, acceptor
     for await (const incoming of incomingStreams(session)) {
       if (incoming.kind === 'bidi') {
         control ??= incoming.stream;
-        yield incoming.stream.readable;
+        yield untilPeerCloses(incoming.stream.readable);
       } else {
-        yield incoming.stream;
+        yield untilPeerCloses(incoming.stream);
       }
     }
   }

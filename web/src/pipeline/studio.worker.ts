@@ -176,7 +176,7 @@ class StudioWorker {
   }
 
   async stopLive(): Promise<void> {
-    this.#transport?.close();
+    await this.#transport?.close();
     this.#transport = null;
     this.#queue?.close();
     this.#queue = null;

@@ -44,14 +44,14 @@ export class RemuxProcess {
         // `fast` coder: half the CPU of the default `twoloop` (measured here: 0.83 % vs 1.7 % of a core
         // for 48 kHz stereo at 160 kbit/s), transparent enough at this bitrate for live streaming.
         // Opus is always 48 kHz and AAC-LC takes 48 kHz as is, so FFmpeg inserts no resampler.
-        : ['-c:a', 'aac', '-aac_coder', 'fast', '-b:a', `${options.audioBitrateKbps ?? 160}k`];
+        : ['-c:a', 'aac', '-b:a', `${options.audioBitrateKbps ?? 160}k`];
     this.#command = ffmpeg({ source: this.#input, logger: silentLogger })
       .setFfmpegPath(options.ffmpegPath)
       .inputFormat('matroska')
       // The codec configuration is in the Matroska header; no need to read seconds of input first.
       // Never `-fflags nobuffer` here: it lost the first 60 frames (ENVIRONMENT.md).
       // `-nostats`: no progress line on stderr twice a second for Node to read and parse.
-      .inputOptions(['-nostats', '-probesize', '32768', '-analyzeduration', '0'])
+      .inputOptions(['-probesize', '32768', '-analyzeduration', '0'])
       .outputOptions(['-copyts', '-map', '0:v:0?', '-map', '0:a:0?', '-c:v', 'copy', ...audioArgs,
         // Hand every FLV tag to Node as soon as it is muxed, not when a 32 KiB AVIO buffer fills.
         '-flush_packets', '1', '-flvflags', 'no_duration_filesize', '-max_interleave_delta', '0'])

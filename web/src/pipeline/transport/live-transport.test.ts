@@ -107,8 +107,10 @@ describe('LiveTransport', () => {
       expect(keyframesRequested).toBe(2);
       expect(states.slice(0, 3)).toEqual(['connecting', 'fallback-websocket', 'connected']);
     } finally {
-      transport.close();
+      await transport.close();
     }
     expect(states.at(-1)).toBe('closed');
+    // A stop says goodbye, so the ingest records a stop rather than a dropped connection.
+    await until(() => ingest.received[1]?.at(-1)?.type === 'goodbye');
   });
 });

@@ -7,6 +7,8 @@ import type { WirePacket } from '../packetize/packetizer.ts';
 import { openWebSocket, openWebTransport, type Connection, type ConnectionOpener } from './connection.ts';
 import type { SendQueue } from './send-queue.ts';
 
+const GOODBYE_TIMEOUT_MS = 500;
+
 export type TransportState = 'connecting' | 'connected' | 'fallback-websocket' | 'reconnecting' | 'closed';
 
 export interface LiveTransportOptions {
@@ -153,11 +155,20 @@ export class LiveTransport {
   /** A method, not the field, so TypeScript doesn't narrow it across awaits. */
   #isClosed(): boolean { return this.#closed; }
 
-  close(): void {
+  /**
+   * Ends the session: a `goodbye` first (best effort, at most GOODBYE_TIMEOUT_MS) so the ingest
+   * records a stop rather than a dropped connection, then the connection closes.
+   */
+  async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#statsTimer);
-    this.#connection?.close('stopped');
+    const connection = this.#connection;
+    if (connection) {
+      const goodbye = connection.sendControl(encodeMessage({ type: 'goodbye', reason: 'stopped' })).catch(() => undefined);
+      await Promise.race([goodbye, new Promise((resolve) => setTimeout(resolve, GOODBYE_TIMEOUT_MS))]);
+      connection.close('stopped');
+    }
     this.#options.onState('closed');
   }
 }
