@@ -87,6 +87,7 @@ export const errorRegistry = {
   STUDIO_TRANSPORT_FAILED: { status: 503, fatal: false, message: 'The connection to the ingest failed; reconnecting.' },
   STUDIO_RECORDING_FAILED: { status: 500, fatal: false, message: 'The local recording failed.' },
   STUDIO_INGEST_ERROR: { status: 502, fatal: false, message: 'The ingest reported an error.' },
+  STUDIO_OUTPUT_IGNORED: { status: 409, fatal: false, message: 'The new output settings were not applied: the encoders are already running for a recording, so the stream uses the recording\'s settings.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof errorRegistry;

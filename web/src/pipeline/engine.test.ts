@@ -116,4 +116,29 @@ describe('StudioEngine (worker)', () => {
       canvas.remove();
     }
   });
+
+  it('goLive during a recording keeps the recording\'s output and reports STUDIO_OUTPUT_IGNORED', async () => {
+    const recordingOutput = { width: 640 as 1280, height: 360 as 720, fps: 30 as const, videoBitrateKbps: 800, audioBitrateKbps: 64 };
+    const e = createStudioEngine({ output: recordingOutput, renderer: '2d' });
+    engine = e;
+    const errors: { code: string; fatal: boolean; message: string }[] = [];
+    e.on((ev) => { if (ev.type === 'error') errors.push(ev); });
+    await e.addImage(await pngBlob('#0ff'), 'cyan');
+    await e.startRecording();
+    // Nothing listens on port 1: the transport just keeps reconnecting (STUDIO_TRANSPORT_FAILED).
+    const nowhere = { webtransportUrl: 'https://127.0.0.1:1/live', websocketUrl: 'ws://127.0.0.1:1/live', token: 't', certificateHashes: [] };
+    await e.goLive(nowhere, recordingOutput);
+    await e.stopLive();
+    expect(errors.filter((x) => x.code === 'STUDIO_OUTPUT_IGNORED')).toEqual([]);
+    await e.goLive(nowhere, { width: 1920, height: 1080, fps: 60, videoBitrateKbps: 6000, audioBitrateKbps: 128 });
+    await e.stopLive();
+    const ignored = errors.filter((x) => x.code === 'STUDIO_OUTPUT_IGNORED');
+    expect(ignored).toHaveLength(1);
+    expect(ignored[0]?.fatal).toBe(false);
+    expect(ignored[0]?.message).toContain('running 640x360@30');
+    await new Promise((r) => setTimeout(r, 700)); // a few frames into the recording
+    const blob = await e.stopRecording();
+    const input = new Input({ source: new BlobSource(blob), formats: ALL_FORMATS });
+    expect(await (await input.getPrimaryVideoTrack())?.getDisplayWidth()).toBe(640);
+  });
 });

@@ -14,6 +14,7 @@ export const engineErrors: { readonly [C in EngineErrorCode]: { readonly fatal: 
   STUDIO_TRANSPORT_FAILED: errorRegistry.STUDIO_TRANSPORT_FAILED,
   STUDIO_RECORDING_FAILED: errorRegistry.STUDIO_RECORDING_FAILED,
   STUDIO_INGEST_ERROR: errorRegistry.STUDIO_INGEST_ERROR,
+  STUDIO_OUTPUT_IGNORED: errorRegistry.STUDIO_OUTPUT_IGNORED,
 };
 
 /** The `error` event for a code; `detail` must not contain secrets (tokens, keys). */

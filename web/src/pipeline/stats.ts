@@ -35,14 +35,17 @@ export class EngineStatsCollector {
       encodeMsP95: percentile(encodeMs, 95),
       videoQueueDepth: encoder?.video.queueDepth ?? 0,
       sendQueueDepth: queue?.depth ?? 0,
-      framesDropped: (encoder?.video.framesDropped ?? 0) + (queue?.dropped ?? 0) + compositor.missedTicks,
+      framesDropped: (encoder?.video.framesDropped ?? 0) + (queue?.droppedByKind.video ?? 0) + compositor.missedTicks,
       videoBitrateKbps: (Math.max(0, bytes - this.#last.bytes) * 8) / 1000 / seconds,
       sendLatencyMs: transport?.sendLatencyMs ?? null,
       rttMs: transport?.transportRttMs ?? transport?.rttMs ?? null,
       transport: transport?.kind ?? null,
       composeMsP50: percentile(compositor.composeMs, 50),
       composeMsP95: percentile(compositor.composeMs, 95),
-      dropsBy: { encoder: encoder?.video.framesDropped ?? 0, send: queue?.dropped ?? 0, clock: compositor.missedTicks },
+      dropsBy: {
+        encoder: encoder?.video.framesDropped ?? 0, send: queue?.droppedByKind.video ?? 0, clock: compositor.missedTicks,
+        sendAudio: queue?.droppedByKind.audio ?? 0,
+      },
     };
     this.#last = { at: now, framesIn, framesOut: compositor.framesOut, bytes };
     return stats;

@@ -48,8 +48,11 @@ export interface EngineStats {
   /** Compositor draw time per frame (worker). */
   readonly composeMsP50?: number;
   readonly composeMsP95?: number;
-  /** `framesDropped` split by where: encoder queue full, send queue full, compositor ticks missed. */
-  readonly dropsBy?: { readonly encoder: number; readonly send: number; readonly clock: number };
+  /**
+   * `framesDropped` (video) split by where: encoder queue full, send queue full, compositor ticks
+   * missed; `sendAudio`: audio frames the send queue dropped (outage longer than its backlog window).
+   */
+  readonly dropsBy?: { readonly encoder: number; readonly send: number; readonly clock: number; readonly sendAudio?: number };
 }
 
 export interface AudioLevels { readonly [sourceId: string]: { readonly peak: number; readonly rms: number } }
@@ -76,6 +79,11 @@ export interface StudioEngine {
   setPipRect(rect: Rect): Promise<void>;
   setGain(sourceId: string, gain: number): void;
   setMuted(sourceId: string, muted: boolean): void;
+  /**
+   * Applies `output` and connects. If a recording already runs the encoders, its settings stay
+   * (changing them would change the recording mid-file) and a non-fatal `STUDIO_OUTPUT_IGNORED`
+   * error event says so when `output` differs.
+   */
   goLive(target: IngestTarget, output: OutputSettings): Promise<void>;
   stopLive(): Promise<void>;
   startRecording(): Promise<void>;

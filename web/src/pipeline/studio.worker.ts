@@ -142,7 +142,12 @@ class StudioWorker {
 
   async goLive(target: IngestTarget, output: OutputSettings): Promise<void> {
     if (this.#transport) throw new Error('already live');
-    if (!this.#encoder) this.#applyOutput(output);
+    if (!this.#encoder && !this.#encoderStarting) this.#applyOutput(output);
+    else if (!sameOutput(this.#output, output)) {
+      // A recording has the encoders running: changing size or bitrate now would change the
+      // recording mid-file, so the stream goes out with the running settings and says so.
+      this.#emit(engineError('STUDIO_OUTPUT_IGNORED', `running ${describeOutput(this.#output)}, asked ${describeOutput(output)}`));
+    }
     const encoder = await this.#startEncoder();
     const queue = new SendQueue({ maxPackets: 120, onDropStart: () => { encoder.video.requestKeyframe(); } });
     this.#queue = queue;
@@ -226,6 +231,15 @@ class StudioWorker {
     this.#compositor?.close();
     this.#encoder?.close();
   }
+}
+
+function sameOutput(a: OutputSettings | null, b: OutputSettings): boolean {
+  return a !== null && a.width === b.width && a.height === b.height && a.fps === b.fps
+    && a.videoBitrateKbps === b.videoBitrateKbps && a.audioBitrateKbps === b.audioBitrateKbps;
+}
+
+function describeOutput(o: OutputSettings | null): string {
+  return o ? `${o.width}x${o.height}@${o.fps} ${o.videoBitrateKbps}/${o.audioBitrateKbps} kbps` : 'none';
 }
 
 export type StudioWorkerApi = StudioWorker;

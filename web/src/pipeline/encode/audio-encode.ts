@@ -11,8 +11,9 @@ export interface AudioEncodeOptions extends AudioTarget {
 
 /**
  * Audio encode stage. Never drops. Capture timestamps are replaced by session-clock ones: the
- * first buffer is anchored to the session clock, later ones advance by sample count, so audio
- * never drifts against its own samples and lines up with video at the anchor.
+ * timeline is anchored to the session clock over its first 100 ms (least-delayed buffer), later
+ * buffers advance by sample count, so audio never drifts against its own samples and lines up
+ * with video at the anchor.
  */
 export class AudioEncodeStage {
   readonly config: AudioEncoderConfig;
@@ -20,6 +21,9 @@ export class AudioEncodeStage {
   readonly #now: () => Micro;
   #anchor: number | null = null;
   #samples = 0;
+  /** Buffers held until the anchor is known (the first ANCHOR_WINDOW_S of a timeline). */
+  readonly #pending: AudioData[] = [];
+  #pendingStart = Number.POSITIVE_INFINITY;
   decoderConfig: AudioDecoderConfig | undefined;
   chunksOut = 0;
   bytesOut = 0;
@@ -47,23 +51,47 @@ export class AudioEncodeStage {
 
   /** Takes ownership of `data` (closes it). */
   encode(data: AudioData): void {
+    if (this.#encoder.state !== 'configured') {
+      data.close();
+      return;
+    }
+    const arrived = this.#now() - (data.numberOfFrames / data.sampleRate) * 1e6;
+    if (this.#anchor !== null && arrived - this.#timeAt(this.#samples, data.sampleRate) > REANCHOR_US) {
+      // Chromium's encoders stamp output from the first input + sample count and ignore later
+      // input timestamps, so a new timeline needs a fresh encoder configuration.
+      this.#encoder.reset();
+      this.#encoder.configure(this.config);
+      this.#anchor = null;
+      this.#samples = 0;
+    }
+    if (this.#anchor !== null) {
+      this.#encodeNext(data);
+      return;
+    }
+    // Each buffer says where the timeline would start: its arrival minus the samples before it.
+    // Buffers arrive with jitter (late, never early), so the earliest such start over the first
+    // ANCHOR_WINDOW_S is the least delayed one; one late first buffer would shift all audio.
+    const before = this.#pending.reduce((n, p) => n + p.numberOfFrames, 0);
+    this.#pendingStart = Math.min(this.#pendingStart, arrived - (before / data.sampleRate) * 1e6);
+    this.#pending.push(data);
+    if (before + data.numberOfFrames >= data.sampleRate * ANCHOR_WINDOW_S) this.#startTimeline();
+  }
+
+  #timeAt(samples: number, sampleRate: number): number {
+    return Math.round((this.#anchor ?? 0) + (samples / sampleRate) * 1e6);
+  }
+
+  #startTimeline(): void {
+    this.#anchor = this.#pendingStart;
+    this.#pendingStart = Number.POSITIVE_INFINITY;
+    for (const data of this.#pending.splice(0)) this.#encodeNext(data);
+  }
+
+  /** Encodes `data` at the next sample-count time on the timeline, and closes it. */
+  #encodeNext(data: AudioData): void {
     try {
-      if (this.#encoder.state !== 'configured') return;
-      const arrived = this.#now() - (data.numberOfFrames / data.sampleRate) * 1e6;
-      let timestamp = Math.round((this.#anchor ?? arrived) + (this.#samples / data.sampleRate) * 1e6);
-      if (this.#anchor === null || arrived - timestamp > REANCHOR_US) {
-        // Chromium's encoders stamp output from the first input + sample count and ignore later
-        // input timestamps, so a new timeline needs a fresh encoder configuration.
-        if (this.#anchor !== null) {
-          this.#encoder.reset();
-          this.#encoder.configure(this.config);
-        }
-        this.#anchor = arrived;
-        this.#samples = 0;
-        timestamp = Math.round(arrived);
-      }
+      const restamped = restamp(data, this.#timeAt(this.#samples, data.sampleRate));
       this.#samples += data.numberOfFrames;
-      const restamped = restamp(data, timestamp);
       try {
         this.#encoder.encode(restamped);
       } finally {
@@ -75,10 +103,13 @@ export class AudioEncodeStage {
   }
 
   async flush(): Promise<void> {
-    if (this.#encoder.state === 'configured') await this.#encoder.flush();
+    if (this.#encoder.state !== 'configured') return;
+    if (this.#pending.length > 0) this.#startTimeline();
+    await this.#encoder.flush();
   }
 
   close(): void {
+    for (const data of this.#pending.splice(0)) data.close();
     if (this.#encoder.state !== 'closed') this.#encoder.close();
   }
 }
@@ -89,6 +120,9 @@ export class AudioEncodeStage {
  * arrive late in a burst after a stall are contiguous and keep their sample-count time.
  */
 const REANCHOR_US = 500_000;
+
+/** Audio held at the start of a timeline to find its least-delayed anchor (adds this much latency once). */
+const ANCHOR_WINDOW_S = 0.1;
 
 /** AudioData timestamps are read-only: copy the planes into a new buffer with the session time. */
 function restamp(data: AudioData, timestamp: number): AudioData {

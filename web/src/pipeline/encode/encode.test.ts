@@ -144,4 +144,23 @@ describe('AudioEncodeStage', () => {
     const first = chunks[0]?.chunk.timestamp ?? 0;
     expect(Math.abs(first - (5_000_000 - 10_000))).toBeLessThanOrEqual(20_000);
   });
+
+  it('anchors on the least-delayed of the first buffers, so one late first buffer does not shift the audio', async () => {
+    const chunks: EncodedMedia[] = [];
+    let clock = 0;
+    const encoder = await AudioEncodeStage.create({
+      sampleRate: 48_000, channels: 1, bitrateKbps: 64, now: () => micro(clock),
+      onChunk: (m) => chunks.push(m), onError: (e) => { throw e; },
+    });
+    closers.push(() => { encoder.close(); });
+    // 10 ms buffers whose samples start at 1.000 s; the first three arrive 30 ms late, in a burst.
+    for (let k = 0; k < 30; k++) {
+      clock = Math.max(1_040_000, 1_000_000 + (k + 1) * 10_000);
+      encoder.encode(new AudioData({ format: 'f32-planar', sampleRate: 48_000, numberOfChannels: 1, numberOfFrames: 480, timestamp: 0, data: new Float32Array(480) }));
+    }
+    await encoder.flush();
+    const first = chunks[0]?.chunk.timestamp ?? 0;
+    console.log(`first audio chunk at ${first} µs (samples start at 1000000; a first-buffer anchor would say 1030000)`);
+    expect(Math.abs(first - 1_000_000)).toBeLessThanOrEqual(5_000);
+  });
 });
