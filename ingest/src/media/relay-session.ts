@@ -22,13 +22,6 @@ export interface RelaySessionOptions {
 }
 
 const STOP = Symbol('stop');
-/**
- * Audio tags wait for the next video tag (at most this long) and go out in the same socket write:
- * one write per video frame and destination instead of one more per audio frame (~50/s each).
- * Per-write cost dominates the fan-out on a loopback or LAN socket; timestamps are untouched, so
- * A/V sync at the destination is unchanged (FLV/RTMP interleave by timestamp per track).
- */
-const AUDIO_HOLD_MS = 50;
 
 /**
  * One publisher session, the only place that knows the whole server-side flow:
@@ -51,19 +44,15 @@ export class RelaySession {
   #pipeline: FlvPipeline | null = null;
   #state: SessionStatus['state'] = 'waiting';
   #startedAtMs: number | null = null;
-  #stop: () => void = () => undefined;
-  readonly #stopped: Promise<typeof STOP>;
+  #interrupt: (() => void) | null = null;
+  #interrupted = false;
   #stopping = false;
   #statusTimer: NodeJS.Timeout | null = null;
-  #holdAudio = false;
-  #heldAudio: FlvTag[] = [];
-  #heldSince = 0;
 
   constructor(session: IngestSession, options: RelaySessionOptions) {
     this.sessionId = session.grant.sessionId;
     this.#session = session;
     this.#options = options;
-    this.#stopped = new Promise((resolve) => { this.#stop = () => resolve(STOP); });
     for (const destination of session.grant.destinations) this.addDestination(destination);
   }
 
@@ -74,11 +63,11 @@ export class RelaySession {
   /** Consumes the session's messages until it ends or is stopped; always tears everything down. */
   async run(): Promise<void> {
     const iterator = this.#session.messages[Symbol.asyncIterator]();
-    const closed: Promise<typeof STOP> = this.#session.closed.then(() => STOP);
+    void this.#session.closed.then(() => this.#signalStop());
     this.#statusTimer = setInterval(() => this.#pushStatus(), this.#options.statusIntervalMs);
     try {
       for (;;) {
-        const next: IteratorResult<WireMessage> | typeof STOP = await Promise.race([iterator.next(), this.#stopped, closed]);
+        const next: IteratorResult<WireMessage> | typeof STOP = await this.#next(iterator);
         if (next === STOP || next.done === true) break;
         await this.#onMessage(next.value);
       }
@@ -89,6 +78,26 @@ export class RelaySession {
       void iterator.return?.().catch(() => undefined);
       await this.#teardown();
     }
+  }
+
+  /**
+   * The next message, or STOP once the session is stopped or closed. A fresh promise per call on
+   * purpose: `Promise.race` against the same long-lived stop promise every frame would add a
+   * reaction to it each time, never released (memory and GC work growing with stream length).
+   */
+  #next(iterator: AsyncIterator<WireMessage>): Promise<IteratorResult<WireMessage> | typeof STOP> {
+    if (this.#interrupted) return Promise.resolve(STOP);
+    return new Promise((resolve, reject) => {
+      this.#interrupt = () => { resolve(STOP); };
+      iterator.next().then(resolve, reject);
+    });
+  }
+
+  #signalStop(): void {
+    this.#interrupted = true;
+    const interrupt = this.#interrupt;
+    this.#interrupt = null;
+    interrupt?.();
   }
 
   async #onMessage(message: WireMessage): Promise<void> {
@@ -116,7 +125,6 @@ export class RelaySession {
       onFatal: (error) => this.#fatal(error),
       onStderr: (line) => this.#log('debug', `ffmpeg: ${line}`),
     });
-    this.#holdAudio = tracks.some((t) => t.kind === 'video');
     this.#state = 'live';
     this.#startedAtMs = Date.now();
     const audio = tracks.find((t) => t.kind === 'audio')?.codec ?? 'none';
@@ -125,24 +133,8 @@ export class RelaySession {
   }
 
   #onTags(tags: FlvTag[]): void {
-    if (this.#holdAudio && tags.every((t) => t.kind === 'audio' && !t.sequenceHeader)) {
-      const now = performance.now();
-      if (this.#heldAudio.length === 0) this.#heldSince = now;
-      this.#heldAudio.push(...tags);
-      // No timer: with video stalled, the next audio tag past the limit flushes (audio comes every ~20 ms).
-      if (now - this.#heldSince < AUDIO_HOLD_MS) return;
-      tags = [];
-    }
-    this.#send(tags);
-  }
-
-  #send(tags: FlvTag[]): void {
-    const batch = this.#heldAudio.length === 0 ? tags : [...this.#heldAudio, ...tags];
-    this.#heldAudio = [];
-    if (batch.length === 0) return;
-    // Cached when sent, not when held: a destination added meanwhile must not get held tags twice.
-    for (const tag of batch) this.#gop.add(tag);
-    for (const output of this.#outputs.values()) output.push(batch);
+    for (const tag of tags) this.#gop.add(tag);
+    for (const output of this.#outputs.values()) output.push(tags);
   }
 
   #fatal(error: RelayError): void {
@@ -157,7 +149,6 @@ export class RelaySession {
   /** End of the publisher's stream: let FFmpeg flush, then let the outputs drain (bounded). */
   async #finishGracefully(): Promise<void> {
     await this.#pipeline?.finish(3000);
-    this.#send([]);
     await Promise.all([...this.#outputs.values()].map((output) => output.drain(1000)));
   }
 
@@ -175,7 +166,7 @@ export class RelaySession {
   stop(reason?: RelayError): void {
     if (reason && !this.#stopping) this.#session.close(reason.code, reason.message);
     this.#stopping = true;
-    this.#stop();
+    this.#signalStop();
   }
 
   addDestination(destination: RelayDestination): void {

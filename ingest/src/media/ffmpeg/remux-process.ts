@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import ffmpeg from 'fluent-ffmpeg';
 import { RelayError } from '../relay-error.ts';
 
@@ -37,8 +37,11 @@ export class RemuxProcess {
 
   constructor(options: RemuxProcessOptions) {
     this.#exited = new Promise((resolve) => { this.#markExited = resolve; });
-    const output = new PassThrough({ highWaterMark: 1024 * 1024 });
-    output.on('data', (chunk: Buffer) => options.onFlv(chunk));
+    // A plain Writable, not a PassThrough + 'data': one stream hop less per FLV tag FFmpeg flushes.
+    const output = new Writable({
+      highWaterMark: 1024 * 1024,
+      write: (chunk: Buffer, _encoding, done) => { options.onFlv(chunk); done(); },
+    });
     const audioArgs = options.audio === 'none' ? ['-an']
       : options.audio === 'copy' ? ['-c:a', 'copy']
         // `fast` coder: half the CPU of the default `twoloop` (measured here: 0.83 % vs 1.7 % of a core
@@ -51,7 +54,7 @@ export class RemuxProcess {
       // The codec configuration is in the Matroska header; no need to read seconds of input first.
       // Never `-fflags nobuffer` here: it lost the first 60 frames (ENVIRONMENT.md).
       // `-nostats`: no progress line on stderr twice a second for Node to read and parse.
-      .inputOptions(['-probesize', '32768', '-analyzeduration', '0'])
+      .inputOptions(['-nostats', '-probesize', '32768', '-analyzeduration', '0'])
       .outputOptions(['-copyts', '-map', '0:v:0?', '-map', '0:a:0?', '-c:v', 'copy', ...audioArgs,
         // Hand every FLV tag to Node as soon as it is muxed, not when a 32 KiB AVIO buffer fills.
         '-flush_packets', '1', '-flvflags', 'no_duration_filesize', '-max_interleave_delta', '0'])

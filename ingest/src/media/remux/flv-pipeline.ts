@@ -4,6 +4,7 @@ import { FlvTagReader, type FlvTag } from '../flv/flv-tag-reader.ts';
 import { RelayError } from '../relay-error.ts';
 import { FlvTagWriter } from './flv-tag-writer.ts';
 import { MatroskaRemuxer, type RemuxResult } from './matroska-remuxer.ts';
+import { OpusMatroskaWriter } from './opus-matroska-writer.ts';
 
 /**
  * Where H.264 (and AAC) are turned into FLV: `node` builds the tags in Node (no added latency;
@@ -41,6 +42,8 @@ export class FlvPipeline {
   readonly #reader = new FlvTagReader();
   readonly #lastUs = new Map<number, number>();
   #remuxer: MatroskaRemuxer | null = null;
+  /** `node` path with Opus: only the audio goes to FFmpeg, through this small writer. */
+  #opus: OpusMatroskaWriter | null = null;
   #ffmpeg: RemuxProcess | null = null;
 
   constructor(options: FlvPipelineOptions) {
@@ -74,9 +77,15 @@ export class FlvPipeline {
       onStderr: this.#options.onStderr,
     });
     this.#ffmpeg = ffmpeg;
-    this.#remuxer = new MatroskaRemuxer(tracks, (bytes) => {
+    const write = (bytes: Uint8Array): void => {
       if (!ffmpeg.write(bytes)) this.#options.onFatal(new RelayError('RELAY_FFMPEG_FAILED', 'FFmpeg stopped reading its input.'));
-    }, (us) => (START_OFFSET_MS * 1000 + Math.max(0, us - this.#options.baseUs)) / 1e6);
+    };
+    const [only] = tracks;
+    if (this.#options.videoPath === 'node' && tracks.length === 1 && only?.kind === 'audio' && only.codec === 'opus') {
+      this.#opus = new OpusMatroskaWriter(only, write, (us) => START_OFFSET_MS + Math.max(0, us - this.#options.baseUs) / 1000);
+      return;
+    }
+    this.#remuxer = new MatroskaRemuxer(tracks, write, (us) => (START_OFFSET_MS * 1000 + Math.max(0, us - this.#options.baseUs)) / 1e6);
   }
 
   #onFlv(chunk: Buffer): void {
@@ -116,6 +125,7 @@ export class FlvPipeline {
       this.#inFlight.push(receivedAt);
       if (this.#inFlight.length > MAX_IN_FLIGHT) this.#inFlight.shift();
     }
+    if (this.#opus) { this.#opus.push(frame); return 'written'; }
     return (await this.#remuxer?.push(frame)) ?? 'written';
   }
 
@@ -131,6 +141,7 @@ export class FlvPipeline {
   /** Bounded stop of FFmpeg: SIGTERM after `graceMs`, SIGKILL after as long again. */
   async close(graceMs: number): Promise<void> {
     this.#remuxer?.close();
+    this.#opus?.close();
     await this.#ffmpeg?.close(graceMs);
   }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ChunkReader, encodeMessage, type RtmpMessage } from './chunk-stream.ts';
+import { ChunkReader, encodeMessage, encodeMessageParts, type RtmpMessage } from './chunk-stream.ts';
 
 const message = (size: number, timestamp: number, typeId = 9): RtmpMessage => ({
   typeId, streamId: 1, timestamp, payload: Buffer.from(Array.from({ length: size }, (_, i) => i & 0xff)),
@@ -24,6 +24,14 @@ describe('RTMP chunk stream', () => {
 
   it('uses one type-0 header and type-3 continuations (12 + ⌈n/size⌉−1 header bytes)', () => {
     expect(encodeMessage(6, message(10_000, 1), 4096).length).toBe(10_000 + 12 + 2);
+  });
+
+  it('encodes into header buffers plus views of the payload, never a copy of it', () => {
+    const msg: RtmpMessage = { ...message(0, 1), payload: Buffer.alloc(10_000, 7) }; // alloc: never from the shared pool
+    const parts = encodeMessageParts(6, msg, 4096);
+    const views = parts.filter((part) => part.buffer === msg.payload.buffer);
+    expect(views.map((v) => v.length)).toEqual([4096, 4096, 10_000 - 8192]);
+    expect(Buffer.concat(parts)).toEqual(encodeMessage(6, msg, 4096));
   });
 
   it('reassembles messages split at any byte boundary', () => {

@@ -19,30 +19,43 @@ function basicHeader(fmt: number, csid: number): Buffer {
   return Buffer.from([fmt << 6, csid - 64]);
 }
 
-/** Encodes one message into chunks of at most `chunkSize` payload bytes, as a single buffer (one write). */
-export function encodeMessage(csid: number, message: RtmpMessage, chunkSize: number): Buffer {
+/**
+ * Encodes one message as a list of buffers to write in order (one `writev`): small header buffers
+ * and views into `payload`, which is never copied. Why: copying every video frame once per
+ * destination made ~3 MB/s of short-lived Buffers at 6 Mbit/s × 3, and V8 answered that external
+ * memory with a full mark-compact about every 1.5 s (measured with --trace-gc).
+ */
+export function encodeMessageParts(csid: number, message: RtmpMessage, chunkSize: number): Buffer[] {
   const { payload } = message;
   const timestamp = Math.max(0, Math.floor(message.timestamp)) >>> 0;
   const extended = timestamp >= EXTENDED_TIMESTAMP;
-  const chunks = Math.max(1, Math.ceil(payload.length / chunkSize));
   const first = basicHeader(0, csid);
-  const continuation = basicHeader(3, csid);
-  const extraPerChunk = extended ? 4 : 0;
-  const size = first.length + 11 + extraPerChunk + payload.length + (chunks - 1) * (continuation.length + extraPerChunk);
-  const out = Buffer.allocUnsafe(size);
-  let offset = first.copy(out, 0);
+  const head = Buffer.allocUnsafe(first.length + 11 + (extended ? 4 : 0));
+  const offset = first.copy(head, 0);
   // §5.3.1.2.1 type 0: timestamp (3), message length (3), type id (1), message stream id (4, little-endian).
-  out.writeUIntBE(extended ? EXTENDED_TIMESTAMP : timestamp, offset, 3);
-  out.writeUIntBE(payload.length, offset + 3, 3);
-  out.writeUInt8(message.typeId, offset + 6);
-  out.writeUInt32LE(message.streamId, offset + 7);
-  offset += 11;
-  for (let start = 0, index = 0; index < chunks; index++, start += chunkSize) {
-    if (index > 0) offset += continuation.copy(out, offset);
-    if (extended) offset = out.writeUInt32BE(timestamp, offset);
-    offset += payload.copy(out, offset, start, Math.min(payload.length, start + chunkSize));
+  head.writeUIntBE(extended ? EXTENDED_TIMESTAMP : timestamp, offset, 3);
+  head.writeUIntBE(payload.length, offset + 3, 3);
+  head.writeUInt8(message.typeId, offset + 6);
+  head.writeUInt32LE(message.streamId, offset + 7);
+  // §5.3.1.3: with an extended timestamp, every chunk of the message repeats it after its basic header.
+  if (extended) head.writeUInt32BE(timestamp, offset + 11);
+  const parts: Buffer[] = [head];
+  if (payload.length <= chunkSize) {
+    if (payload.length > 0) parts.push(payload);
+    return parts;
   }
-  return out;
+  // §5.3.1.2.4 type 3 continuations: the same header bytes before every further chunk.
+  const continuation = extended ? Buffer.concat([basicHeader(3, csid), head.subarray(head.length - 4)]) : basicHeader(3, csid);
+  for (let start = 0; start < payload.length; start += chunkSize) {
+    if (start > 0) parts.push(continuation);
+    parts.push(payload.subarray(start, Math.min(payload.length, start + chunkSize)));
+  }
+  return parts;
+}
+
+/** Encodes one message into chunks of at most `chunkSize` payload bytes, as a single buffer (one write). */
+export function encodeMessage(csid: number, message: RtmpMessage, chunkSize: number): Buffer {
+  return Buffer.concat(encodeMessageParts(csid, message, chunkSize));
 }
 
 interface ChunkStreamState {

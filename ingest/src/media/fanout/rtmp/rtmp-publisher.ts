@@ -4,7 +4,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { RelayError } from '../../relay-error.ts';
 import type { FlvTag } from '../../flv/flv-tag-reader.ts';
 import { decodeAmf0, encodeAmf0, type AmfValue } from './amf0.ts';
-import { ChunkReader, encodeMessage, type RtmpMessage } from './chunk-stream.ts';
+import { ChunkReader, encodeMessage, encodeMessageParts, type RtmpMessage } from './chunk-stream.ts';
 import { parseRtmpUrl, type RtmpTarget } from './rtmp-url.ts';
 
 /** RTMP Specification 1.0 message type ids (§5.4, §6.2, §7.1). */
@@ -75,18 +75,32 @@ export class RtmpPublisher {
     return this.#socket.bytesWritten - this.#socket.writableLength;
   }
 
-  /** Sends FLV tags (timestamps already rebased) in ONE socket write; `onFlushed` runs when the kernel has them. */
+  /**
+   * Sends FLV tags (timestamps already rebased) as ONE corked `writev` of headers and views into the
+   * tags' payloads (no copy); `onFlushed` runs when the kernel has all of it.
+   */
   send(tags: readonly { tag: FlvTag; timestamp: number }[], onFlushed?: () => void): number {
     if (this.#closed || tags.length === 0) return 0;
-    const buffers = tags.map(({ tag, timestamp }) => {
+    const parts: Buffer[] = [];
+    for (const { tag, timestamp } of tags) {
       // Script data goes out as `@setDataFrame` + the FLV body, as FFmpeg and OBS publish metadata.
       const payload = tag.kind === 'script' ? Buffer.concat([encodeAmf0('@setDataFrame'), tag.data]) : tag.data;
       const csid = tag.kind === 'audio' ? CSID.audio : tag.kind === 'video' ? CSID.video : CSID.data;
-      return encodeMessage(csid, { typeId: tag.typeId, streamId: this.#streamId, timestamp, payload }, this.#chunkSize);
-    });
-    const batch = buffers.length === 1 ? buffers[0] ?? Buffer.alloc(0) : Buffer.concat(buffers);
-    this.#socket.write(batch, onFlushed);
-    return batch.length;
+      for (const part of encodeMessageParts(csid, { typeId: tag.typeId, streamId: this.#streamId, timestamp, payload }, this.#chunkSize)) parts.push(part);
+    }
+    const socket = this.#socket;
+    let bytes = 0;
+    socket.cork();
+    const last = parts.length - 1;
+    for (let i = 0; i < last; i++) {
+      const part = parts[i];
+      if (part) { bytes += part.length; socket.write(part); }
+    }
+    const final = parts[last] ?? Buffer.alloc(0);
+    bytes += final.length;
+    socket.write(final, onFlushed);
+    socket.uncork();
+    return bytes;
   }
 
   /** Registers the end of the connection (peer closed, reset, …); fires once, never after `close()`. */

@@ -1,0 +1,35 @@
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import type { FrameMessage, TrackMessage } from '@streamhub/shared';
+import { mp4ToWireMessages } from '../demux/mp4-to-wire.ts';
+import { makeFixture } from '../../../test/fixtures/make-fixture.ts';
+import { tempDir } from '../../../test/fixtures/relay-harness.ts';
+import { OpusMatroskaWriter } from './opus-matroska-writer.ts';
+
+const run = promisify(execFile);
+
+describe('OpusMatroskaWriter', () => {
+  it('writes Matroska that FFmpeg reads back as Opus, every packet at its timestamp', async () => {
+    const fixture = await makeFixture({ audio: 'opus', seconds: 2, width: 320, height: 240 });
+    let track: TrackMessage | undefined;
+    const frames: FrameMessage[] = [];
+    for await (const m of mp4ToWireMessages(fixture)) {
+      if (m.type === 'track' && m.kind === 'audio') track = m;
+      else if (m.type === 'frame' && m.trackId === track?.trackId) frames.push(m);
+    }
+    if (track?.kind !== 'audio') throw new Error('fixture has no audio track');
+    const chunks: Buffer[] = [];
+    const writer = new OpusMatroskaWriter(track, (bytes) => chunks.push(bytes), (us) => 1000 + us / 1000);
+    for (const frame of frames) writer.push(frame);
+    expect(chunks).toHaveLength(frames.length + 1); // header, then one write per packet
+    const path = join(await tempDir(), 'opus.mka');
+    await writeFile(path, Buffer.concat(chunks));
+    const { stdout } = await run('ffprobe', ['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'stream=codec_name,sample_rate,channels:packet=pts_time', '-of', 'json', path]);
+    const probe = JSON.parse(stdout) as { streams: { codec_name: string; sample_rate: string; channels: number }[]; packets: { pts_time: string }[] };
+    expect(probe.streams[0]).toMatchObject({ codec_name: 'opus', sample_rate: '48000', channels: 2 });
+    expect(probe.packets.map((p) => Number(p.pts_time))).toEqual(frames.map((f) => Math.round(1000 + f.timestamp / 1000) / 1000));
+  });
+});
