@@ -25,8 +25,6 @@ export interface QuicConnectionOptions {
 }
 
 const decoder = new TextDecoder();
-/** How much later than the armed timer quiche's deadline may move before the timer is re-armed. */
-const RETIMER_SLACK_MS = 1000;
 
 export class QuicConnection {
   readonly conn: NativeConnection;
@@ -35,16 +33,7 @@ export class QuicConnection {
   handler: QuicConnectionHandler | undefined;
   private readonly socket: Socket;
   private timer: NodeJS.Timeout | undefined;
-  /** When the armed timer fires (performance.now() ms); it may fire before quiche's deadline. */
-  private timerDeadline = Infinity;
-  /** Reused for every datagram: quiche only reads it, and a new object per packet is GC churn. */
-  private recvInfo: { from: HostPort; to: HostPort };
-  /** The next send buffer; replaced only when a packet was actually handed to dgram. */
-  private spare = Buffer.allocUnsafe(MAX_DATAGRAM_SIZE);
   private flushQueued = false;
-  private dispatching = false;
-  /** Datagrams arrived since the last dispatch: only then can a stream have become readable. */
-  private received = false;
   private established = false;
   private finished = false;
   /** Streams with bytes quiche did not take yet (flow control); retried on every flush. */
@@ -56,7 +45,6 @@ export class QuicConnection {
     this.socket = options.socket;
     this.local = options.local;
     this.peer = options.peer;
-    this.recvInfo = { from: this.peer, to: this.local };
   }
 
   get isClosed(): boolean {
@@ -64,15 +52,11 @@ export class QuicConnection {
   }
 
   /** Feeds one UDP datagram (quiche decrypts in place: the buffer is consumed). */
-  receive(data: Buffer, host: string, port: number): void {
+  receive(data: Buffer, from: HostPort): void {
     if (this.finished) return;
-    if (this.peer.port !== port || this.peer.host !== host) {
-      this.peer = { host, port };
-      this.recvInfo = { from: this.peer, to: this.local };
-    }
+    this.peer = from;
     try {
-      this.conn.recv(data, this.recvInfo);
-      this.received = true;
+      this.conn.recv(data, { from, to: this.local });
     } catch {
       // quiche already recorded a local error and is closing; a bad packet is otherwise dropped.
     }
@@ -81,8 +65,7 @@ export class QuicConnection {
 
   /** Coalesces work: one flush per turn of the event loop. */
   scheduleFlush(): void {
-    // Reads and writes made while a flush dispatches are sent by that flush's send loop.
-    if (this.flushQueued || this.dispatching || this.finished) return;
+    if (this.flushQueued || this.finished) return;
     this.flushQueued = true;
     setImmediate(this.flush);
   }
@@ -110,40 +93,29 @@ export class QuicConnection {
   readonly flush = (): void => {
     this.flushQueued = false;
     if (this.finished) return;
-    this.dispatching = true;
-    try {
-      if (!this.established && this.conn.isEstablished()) {
-        this.established = true;
-        this.handler?.onEstablished();
-      }
-      if (this.established) this.dispatchStreams();
-    } finally {
-      this.dispatching = false;
+    if (!this.established && this.conn.isEstablished()) {
+      this.established = true;
+      this.handler?.onEstablished();
     }
+    if (this.established) this.dispatchStreams();
     this.sendPackets();
     this.armTimer();
   };
 
   private dispatchStreams(): void {
-    // Stream data and datagrams only come with packets; a flush for a write or a timer skips the
-    // readable() walk (a native iterator object per call). Consumers that left data unread pull
-    // it from quiche themselves, they need no repeated notification.
-    if (this.received) {
-      this.received = false;
-      const handler = this.handler;
-      if (handler) for (const streamId of this.conn.readable()) handler.onReadable(streamId);
-      // RFC 9221 datagrams are not used by the ingest: drain and count them so quiche's queue never fills.
-      while (this.conn.dgramRecvQueueLen() > 0 && this.conn.dgramRecvVec() !== null) this.datagramsReceived += 1;
-    }
+    const handler = this.handler;
+    if (handler) for (const streamId of this.conn.readable()) handler.onReadable(streamId);
     if (this.blockedWriters.size > 0) {
       const writers = [...this.blockedWriters.values()];
       this.blockedWriters.clear();
       for (const retry of writers) retry();
     }
+    // RFC 9221 datagrams are not used by the ingest: drain and count them so quiche's queue never fills.
+    while (this.conn.dgramRecvQueueLen() > 0 && this.conn.dgramRecvVec() !== null) this.datagramsReceived += 1;
   }
 
   private sendPackets(): void {
-    let packet = this.spare;
+    let packet = Buffer.allocUnsafe(MAX_DATAGRAM_SIZE);
     for (;;) {
       let result;
       try {
@@ -157,7 +129,6 @@ export class QuicConnection {
       this.socket.send(packet, 0, length, info.to.port, info.to.host);
       packet = Buffer.allocUnsafe(MAX_DATAGRAM_SIZE);
     }
-    this.spare = packet;
   }
 
   private armTimer(): void {
@@ -166,29 +137,13 @@ export class QuicConnection {
       return;
     }
     const timeout = this.conn.timeout();
-    if (timeout === null) return; // nothing pending; an armed timer firing early is harmless
-    // The idle deadline (RFC 9000 §10.1) moves a little later with every packet: keep the armed
-    // timer through such moves (it fires at most RETIMER_SLACK_MS early and re-arms, see onTimer).
-    // A deadline that moved earlier, or far later (an ACK or loss timer quiche dropped), re-arms
-    // now: a wasted wake-up costs more than a clearTimeout/setTimeout pair.
-    const deadline = performance.now() + timeout + 1;
-    if (this.timer && deadline >= this.timerDeadline && deadline - this.timerDeadline < RETIMER_SLACK_MS) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timerDeadline = deadline;
-    this.timer = setTimeout(this.onTimer, timeout + 1);
+    this.timer = timeout === null ? undefined : setTimeout(this.onTimer, timeout + 1);
   }
 
   private readonly onTimer = (): void => {
     this.timer = undefined;
-    this.timerDeadline = Infinity;
     if (this.finished) return;
-    // Armed for a deadline quiche has since moved later (the idle timer, within RETIMER_SLACK_MS):
-    // re-arm only, there is nothing to flush.
-    const remaining = this.conn.timeout();
-    if (remaining !== null && remaining > 0) {
-      this.armTimer();
-      return;
-    }
     this.conn.onTimeout();
     this.flush();
   };

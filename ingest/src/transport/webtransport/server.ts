@@ -4,8 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import { lookup as dnsLookup, type LookupOneOptions } from 'node:dns';
-import { isIP, isIPv6 } from 'node:net';
+import { isIPv6 } from 'node:net';
 import { H3ErrorCode } from '../h3/errors.ts';
 import { connectStatus } from './admission.ts';
 import { H3Connection } from './h3-connection.ts';
@@ -48,17 +47,6 @@ interface ServerConnection {
   connectTimer: NodeJS.Timeout | undefined;
 }
 
-/**
- * dgram resolves the destination of every send() through `lookup`; ours are always IP literals
- * (from recvfrom), and dns.lookup answers those on the next tick. Answering at once sends the
- * packet without the detour.
- */
-const literalLookup = (hostname: string, options: LookupOneOptions, callback: (error: Error | null, address: string, family: number) => void): void => {
-  const family = isIP(hostname);
-  if (family === 0) dnsLookup(hostname, options, callback);
-  else callback(null, hostname, family);
-};
-
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 
 export class WebTransportServer {
@@ -83,7 +71,7 @@ export class WebTransportServer {
   /** Binds the UDP socket and starts accepting connections. */
   static async listen(options: WebTransportServerOptions): Promise<WebTransportServer> {
     const host = options.host ?? '0.0.0.0';
-    const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize: 4 * 1024 * 1024, lookup: literalLookup });
+    const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize: 4 * 1024 * 1024 });
     const server = new WebTransportServer(socket, options);
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
@@ -143,16 +131,6 @@ export class WebTransportServer {
   }
 
   private readonly onMessage = (data: Buffer, rinfo: RemoteInfo): void => {
-    // RFC 9000 §17.3: a short-header packet (high bit 0) carries our connection ID right after the
-    // first byte, at the length we chose. Looking it up directly skips quiche's Header parse (an
-    // object and three byte arrays per packet); long headers and misses take the full path.
-    if (data.length > MAX_CONN_ID_LEN && ((data[0] ?? 0) & 0x80) === 0) {
-      const known = this.byConnectionId.get(data.toString('hex', 1, 1 + MAX_CONN_ID_LEN));
-      if (known) {
-        known.quic.receive(data, rinfo.address, rinfo.port);
-        return;
-      }
-    }
     let header;
     try {
       header = quiche.Header.fromSlice(data, MAX_CONN_ID_LEN);
@@ -162,7 +140,7 @@ export class WebTransportServer {
     }
     const from = { host: rinfo.address, port: rinfo.port };
     const connection = this.byConnectionId.get(hex(header.dcid)) ?? this.accept(header, data, from);
-    if (connection) connection.quic.receive(data, from.host, from.port);
+    if (connection) connection.quic.receive(data, from);
     else this.packetsDropped += 1;
   };
 
