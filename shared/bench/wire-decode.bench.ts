@@ -8,6 +8,7 @@ import { WireDecoder } from '../src/wire/wire-decoder.ts';
 import { WireSessionValidator } from '../src/wire/session-validator.ts';
 import type { WireMessage } from '../src/wire/messages.ts';
 import { micro, milli } from '../src/time.ts';
+import { concatBytes } from '../src/wire/wire-cases.fixture.ts';
 
 // Module-scoped: shared/ compiles against the ES lib only; both runtimes have these globals.
 declare const console: { log(...values: unknown[]): void };
@@ -60,16 +61,6 @@ const buildSession = (): WireMessage[] => {
   return [...messages, ...events.map((e) => e.message)];
 };
 
-const concat = (parts: readonly Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-};
-
 interface Timing {
   readonly medianMs: number;
   readonly bestMs: number;
@@ -97,7 +88,7 @@ const mbps = (bytes: number, t: Timing): string => `${rate(bytes, t.medianMs)} M
 
 const messages = buildSession();
 const encoded = messages.map((m) => encodeMessage(m));
-const stream = concat(encoded);
+const stream = concatBytes(encoded);
 const streamSeconds = SECONDS;
 console.log(`stream: ${messages.length} messages, ${(stream.length / 1e6).toFixed(1)} MB for ${streamSeconds} s = ${((stream.length * 8) / streamSeconds / 1e6).toFixed(2)} Mbit/s`);
 

@@ -9,6 +9,17 @@ import type { WireMessage } from './messages.ts';
 import type { WireErrorCode } from './wire-error.ts';
 import type { WireSessionValidatorOptions } from './session-validator.ts';
 
+/** Joins byte strings into one (tests and the bench build streams with it). */
+export const concatBytes = (parts: readonly Uint8Array[]): Uint8Array => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+};
+
 export const fromHex = (hex: string): Uint8Array => {
   const clean = hex.replace(/\s+/g, '');
   const bytes = new Uint8Array(clean.length / 2);

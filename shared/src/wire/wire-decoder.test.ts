@@ -4,17 +4,7 @@ import { WireDecoder } from './wire-decoder.ts';
 import { encodeMessage } from './encode.ts';
 import type { WireMessage } from './messages.ts';
 import type { WireDecodeItem, WireErrorCode } from './wire-error.ts';
-import { fromHex, invalidCases, validCases } from './wire-cases.fixture.ts';
-
-const concat = (parts: readonly Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-};
+import { concatBytes, fromHex, invalidCases, validCases } from './wire-cases.fixture.ts';
 
 /** Feeds `bytes` split at `cuts` (sorted offsets) and returns everything the decoder yields. */
 const feed = (decoder: WireDecoder, bytes: Uint8Array, cuts: readonly number[]): WireDecodeItem[] => {
@@ -33,7 +23,7 @@ const messagesOf = (items: readonly WireDecodeItem[]): WireMessage[] =>
     return item.message;
   });
 
-const stream = concat(validCases.map((c) => fromHex(c.hex)));
+const stream = concatBytes(validCases.map((c) => fromHex(c.hex)));
 const expected = validCases.map((c) => c.message);
 const everyByte = Array.from({ length: stream.length - 1 }, (_, i) => i + 1);
 
@@ -61,7 +51,7 @@ describe('WireDecoder on the valid table as one stream', () => {
       type: 'frame', trackId: 1, timestamp: i as never, duration: 0 as never, keyframe: i === 0,
       payload: Uint8Array.from({ length: size }, (_, j) => (j * 31 + i) & 0xff),
     }));
-    const bytes = concat(frames.map((m) => encodeMessage(m)));
+    const bytes = concatBytes(frames.map((m) => encodeMessage(m)));
     const patterns = [1200, 7, 1, 513, 511];
     for (const step of patterns) {
       const cuts = Array.from({ length: Math.floor((bytes.length - 1) / step) }, (_, i) => (i + 1) * step);
@@ -92,7 +82,7 @@ describe('WireDecoder on the invalid table', () => {
 describe('WireDecoder failure and memory', () => {
   it('stays failed after an error and drops what it held', () => {
     const decoder = new WireDecoder();
-    const items = decoder.push(concat([fromHex(validCases[0]?.hex ?? ''), fromHex('00000001 0a'.replace(' ', '')), stream]));
+    const items = decoder.push(concatBytes([fromHex(validCases[0]?.hex ?? ''), fromHex('00000001 0a'.replace(' ', '')), stream]));
     expect(items.map((item) => (item.ok ? item.message.type : item.error.code))).toEqual(['hello', 'WIRE_UNKNOWN_TYPE']);
     expect(decoder.error?.code).toBe('WIRE_UNKNOWN_TYPE');
     expect(decoder.push(stream)).toEqual([]);

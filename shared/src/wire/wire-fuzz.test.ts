@@ -7,7 +7,7 @@ import { WireSessionValidator } from './session-validator.ts';
 import { isWireErrorCode, type WireDecodeItem } from './wire-error.ts';
 import { micro, milli } from '../time.ts';
 import type { WireMessage } from './messages.ts';
-import { fromHex, toHex, validCases } from './wire-cases.fixture.ts';
+import { concatBytes, fromHex, toHex, validCases } from './wire-cases.fixture.ts';
 
 const u8 = fc.integer({ min: 0, max: 0xff });
 const u16 = fc.integer({ min: 0, max: 0xffff });
@@ -41,16 +41,6 @@ const wireMessageArb: fc.Arbitrary<WireMessage> = fc.oneof(
   fc.record({ type: fc.constant('status' as const), json: text }),
   fc.record({ type: fc.constant('goodbye' as const), reason: text }),
 );
-
-const concat = (parts: readonly Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-};
 
 /** Split points as fractions, so they apply to byte strings of any length. */
 const splitsArb = fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 20 });
@@ -89,7 +79,7 @@ const checkStream = (data: Uint8Array, splits: readonly number[], maxMessageByte
   }
   const end = decoder.end();
   if (end) expect(isWireErrorCode(end.code)).toBe(true);
-  if (!end) expect(toHex(concat(messages.map((m) => encodeMessage(m, { maxMessageBytes: 0xffffffff }))))).toBe(toHex(data));
+  if (!end) expect(toHex(concatBytes(messages.map((m) => encodeMessage(m, { maxMessageBytes: 0xffffffff }))))).toBe(toHex(data));
 };
 
 const mutationArb = fc.oneof(
@@ -111,9 +101,9 @@ const mutate = (data: Uint8Array, mutation: Mutation): Uint8Array => {
     case 'truncate':
       return data.slice(0, at);
     case 'insert':
-      return concat([data.subarray(0, at), mutation.bytes, data.subarray(at)]);
+      return concatBytes([data.subarray(0, at), mutation.bytes, data.subarray(at)]);
     case 'delete':
-      return concat([data.subarray(0, at), data.subarray(at + mutation.count)]);
+      return concatBytes([data.subarray(0, at), data.subarray(at + mutation.count)]);
   }
 };
 
@@ -155,14 +145,14 @@ describe('wire fuzz (fast-check)', () => {
   });
 
   it('WireDecoder on mutated valid streams keeps its invariants', () => {
-    const streamArb = fc.array(wireMessageArb, { minLength: 1, maxLength: 6 }).map((ms) => concat(ms.map((m) => encodeMessage(m))));
+    const streamArb = fc.array(wireMessageArb, { minLength: 1, maxLength: 6 }).map((ms) => concatBytes(ms.map((m) => encodeMessage(m))));
     fc.assert(fc.property(streamArb, fc.array(mutationArb, { minLength: 1, maxLength: 3 }), splitsArb, (data, mutations, splits) => {
       checkStream(mutations.reduce(mutate, data), splits);
     }), { numRuns: 2000 });
   });
 
   it('WireDecoder on mutations of the table stream keeps its invariants', () => {
-    const table = concat(validCases.map((c) => fromHex(c.hex)));
+    const table = concatBytes(validCases.map((c) => fromHex(c.hex)));
     fc.assert(fc.property(mutationArb, splitsArb, (mutation, splits) => {
       checkStream(mutate(table, mutation), splits);
     }), { numRuns: 2000 });
