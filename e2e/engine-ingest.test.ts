@@ -33,7 +33,7 @@ interface Run {
 }
 
 /** Goes live from the studio with camera + microphone to one RTMP receiver; checks what the ingest and the studio saw; stops. */
-async function goLiveAndCheckFrames({ browser, withoutWebTransport }: Run): Promise<{ transportText: string; transports: string[] }> {
+async function goLiveAndCheckFrames({ browser, withoutWebTransport }: Run): Promise<{ transportText: string; transports: string[]; apiTransport: string | null }> {
   const { stack } = world();
   const studio = await openStudioPage(browser, { baseUrl: stack.baseUrl, withoutWebTransport });
   const { page } = studio;
@@ -64,6 +64,7 @@ async function goLiveAndCheckFrames({ browser, withoutWebTransport }: Run): Prom
       return frames >= first + 30 ? frames : undefined;
     }, 'more frames', 20_000, 250);
     expect(later).toBeGreaterThanOrEqual(first + 30);
+    const apiTransport = (await api.status()).transport;
 
     // The relay's status reached the studio: the destination's badge and the ingest's bitrate.
     await page.locator('ul.badges li', { hasText: 'Loopback RTMP' }).locator('.badge', { hasText: 'Live' }).waitFor({ timeout: 20_000 });
@@ -77,7 +78,7 @@ async function goLiveAndCheckFrames({ browser, withoutWebTransport }: Run): Prom
     await liveButton(page).click();
     await expect.poll(() => liveButton(page).textContent(), { timeout: 20_000 }).toContain('Go live');
     await expect.poll(async () => (await api.status()).session, { timeout: 10_000 }).toBeNull();
-    return { transportText, transports: startedTransports(stack.testApp.logs.slice(logsBefore)) };
+    return { transportText, apiTransport, transports: startedTransports(stack.testApp.logs.slice(logsBefore)) };
   } catch (error) {
     console.log(await diagnose(page, stack.testApp.logs, studio.errors));
     throw error;
@@ -89,14 +90,16 @@ async function goLiveAndCheckFrames({ browser, withoutWebTransport }: Run): Prom
 
 describe('engine → ingest, end to end in headless Chromium', () => {
   test('fake camera → engine → WebTransport → the ingest receives frames and the relay status reaches the studio', async () => {
-    const { transportText, transports } = await goLiveAndCheckFrames({ browser: world().browser, withoutWebTransport: false });
+    const { transportText, transports, apiTransport } = await goLiveAndCheckFrames({ browser: world().browser, withoutWebTransport: false });
     expect(transports).toEqual(['webtransport']);
+    expect(apiTransport).toBe('webtransport');
     expect(transportText).toBe('Connected (WebTransport)');
   });
 
   test('without WebTransport the studio says it fell back, and frames arrive over the WebSocket', async () => {
-    const { transportText, transports } = await goLiveAndCheckFrames({ browser: world().browser, withoutWebTransport: true });
+    const { transportText, transports, apiTransport } = await goLiveAndCheckFrames({ browser: world().browser, withoutWebTransport: true });
     expect(transports).toEqual(['websocket']);
+    expect(apiTransport).toBe('websocket');
     expect(transportText).toBe('Connected (WebSocket)');
   });
 });

@@ -3,7 +3,8 @@
  * PostgreSQL and two real RTMP servers (FFmpeg listening, writing FLV): register → two custom RTMP
  * destinations → camera + screen → picture-in-picture → Go live → both servers get H.264 + AAC for
  * ≥ 10 s (ffprobe) → the health panel shows a bitrate, the badges say Live → Stop → the session is
- * in the history. Screenshots of the live studio at 1920 and 390 px go to test-artifacts/e2e/.
+ * in the history, and its details page charts both destinations' bitrate. Screenshots of the live
+ * studio at 1920 and 390 px go to test-artifacts/e2e/.
  *
  * The "screen" is Chromium's synthetic capture surface: headless, `--use-fake-ui-for-media-stream`
  * auto-accepts getDisplayMedia and serves a generated 1280-wide video + fake audio (no real screen).
@@ -145,4 +146,13 @@ async function stopAndCheckHistory(): Promise<void> {
   expect(outcome).toBe('Stopped by you');
   expect(destinations).toContain('RTMP 1');
   expect(destinations).toContain('RTMP 2');
+
+  // The session's details: both destinations' bitrate over time (samples every second in this stack).
+  await row.getByRole('link').click();
+  await page.waitForURL('**/history/*');
+  await page.locator('[data-testid="destination-row"]').nth(1).waitFor();
+  expect(await page.locator('.legend li').allInnerTexts()).toEqual(['Input (from the studio)', 'RTMP 1', 'RTMP 2']);
+  const samples = await page.locator('.chart tbody tr').count();
+  console.log(`e2e: session details: ${String(samples)} stats samples`);
+  expect(samples).toBeGreaterThanOrEqual(minSeconds - 2);
 }

@@ -5,6 +5,8 @@ import type { Credentials } from './studio-ui.ts';
 export interface StreamStatus {
   readonly session: { readonly id: string; readonly status: string } | null;
   readonly live: SessionStatus | null;
+  /** The publisher's transport as the ingest's LiveHub knows it (null while none is connected). */
+  readonly transport: 'webtransport' | 'websocket' | null;
 }
 
 /** The API as a second client of the same user: logs in (the browser's token stays in its memory) and reads the stream status. */

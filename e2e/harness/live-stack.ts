@@ -1,4 +1,7 @@
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTestApp, type TestApp } from '../../ingest/test/test-app.ts';
 import { buildStudio, type StudioBuild } from './studio-build.ts';
 
@@ -9,6 +12,8 @@ export interface LiveStack {
   readonly baseUrl: string;
   /** The UDP port of the WebTransport server. */
   readonly webTransportPort: number;
+  /** The app's DATA_DIR (minted certificates, uploaded media under `media/`). */
+  readonly dataDir: string;
   close(): Promise<void>;
 }
 
@@ -18,9 +23,11 @@ export interface LiveStack {
  */
 export async function startLiveStack(): Promise<LiveStack> {
   const build: StudioBuild = await buildStudio();
+  const dataDir = await mkdtemp(join(tmpdir(), 'streamhub-e2e-data-'));
   let testApp: TestApp | undefined;
   try {
     testApp = await createTestApp({
+      DATA_DIR: dataDir,
       WEB_DIST_DIR: build.dir, WEBTRANSPORT_ENABLED: 'true', WEBTRANSPORT_PORT: '0', HOST: '127.0.0.1', PUBLIC_HOST: '127.0.0.1',
       LOG_LEVEL: 'info', STATS_SAMPLE_INTERVAL_MS: '1000',
     });
@@ -30,18 +37,20 @@ export async function startLiveStack(): Promise<LiveStack> {
     if (webTransportPort === undefined) throw new Error('the live plugin bound no WebTransport server');
     const app = testApp;
     return {
-      testApp: app, baseUrl: `http://127.0.0.1:${port}`, webTransportPort,
+      testApp: app, baseUrl: `http://127.0.0.1:${port}`, webTransportPort, dataDir,
       async close() {
         try {
           await app.close();
         } finally {
           await build.close();
+          await rm(dataDir, { recursive: true, force: true });
         }
       },
     };
   } catch (error) {
     await testApp?.close();
     await build.close();
+    await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
 }

@@ -8,9 +8,9 @@ import { launchChromium } from './browser.ts';
 import { startLiveStack, type LiveStack } from './live-stack.ts';
 import type { Credentials } from './studio-ui.ts';
 
-/** A unique new user per test (the free plan allows one live session at a time per user). */
+/** A unique new user per test (the free plan allows one live session at a time per user); the password always holds a digit. */
 export function newUser(prefix: string): Credentials {
-  return { email: `${prefix}-${randomBytes(4).toString('hex')}@example.test`, password: `Correct-horse-${randomBytes(3).toString('hex')}-battery` };
+  return { email: `${prefix}-${randomBytes(4).toString('hex')}@example.test`, password: `Correct-horse-${randomBytes(3).toString('hex')}-battery-7` };
 }
 
 export interface Receiver {

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { publicHost, resolveSecrets, type Config } from './config/config.ts';
@@ -9,6 +10,7 @@ import { authSessionRoutes } from './modules/auth/session-routes.ts';
 import { destinationRoutes } from './modules/destination/routes.ts';
 import { StreamKeyCipher } from './modules/destination/stream-key-cipher.ts';
 import { healthRoutes } from './modules/health/routes.ts';
+import { mediaRoutes } from './modules/media/routes.ts';
 import { createIngestAuthority } from './modules/stream/ingest-authority.ts';
 import { createSessionRecorder, type StreamSessionRecorder } from './modules/stream/session-recorder.ts';
 import { streamRoutes } from './modules/stream/routes.ts';
@@ -104,7 +106,9 @@ async function assemble({ config, ingestEndpoints, relay, logStream }: BuildAppO
   await app.register(destinationRoutes, { cipher });
   await app.register(streamRoutes, {
     cipher, endpoints, relay: relay ?? app.relay, startsPerMinute: config.RATE_LIMIT_STREAM_START_PER_MINUTE,
+    transportOf: (sessionId) => app.liveHub.transportOf(sessionId),
   });
+  await app.register(mediaRoutes, { mediaDir: join(config.DATA_DIR, 'media') });
   await app.register(studioStatic, { config });
   return app;
 }

@@ -1,4 +1,4 @@
-import type { IngestAuthority, IngestGrant, IngestSessionHandler } from './contracts.ts';
+import type { IngestAuthority, IngestGrant, IngestSession, IngestSessionHandler } from './contracts.ts';
 import { runIngestSession, type IngestSessionOutcome, type SessionLog } from '../transport/session/ingest-session.ts';
 import {
   defaultIngestLimits, type Admission, type IngestAcceptor, type IngestLimits, type IngestTransportIO,
@@ -34,6 +34,8 @@ export class LiveHub implements IngestAcceptor {
   readonly #options: LiveHubOptions;
   readonly #perUser = new Map<string, number>();
   readonly #connections = new Set<Promise<void>>();
+  /** Transport of each live (authenticated) session, by stream session id, for `GET /api/stream/status`. */
+  readonly #transports = new Map<string, IngestSession['transport']>();
   readonly #shutdown = new AbortController();
   #pendingHandshakes = 0;
 
@@ -48,6 +50,11 @@ export class LiveHub implements IngestAcceptor {
   /** Live (authenticated) sessions of one user. */
   sessionsOf(userId: string): number {
     return this.#perUser.get(userId) ?? 0;
+  }
+
+  /** The transport a stream session's publisher uses, while it is connected. */
+  transportOf(sessionId: string): IngestSession['transport'] | undefined {
+    return this.#transports.get(sessionId);
   }
 
   /** Open connections, authenticated or still in the hello phase. */
@@ -74,7 +81,14 @@ export class LiveHub implements IngestAcceptor {
     const done = runIngestSession({
       io,
       authority: this.#options.authority,
-      handler: this.#options.handler,
+      handler: async (session) => {
+        this.#transports.set(session.grant.sessionId, session.transport);
+        try {
+          await this.#options.handler(session);
+        } finally {
+          this.#transports.delete(session.grant.sessionId);
+        }
+      },
       limits: this.limits,
       admit: (grant) => {
         handshakeOver();

@@ -42,6 +42,8 @@ export const sessionDestinationResult = z.object({
   platform: z.string(),
   redactedUrl: z.string(),
   outcome: z.string().nullable(),
+  /** The relay's last error for this destination (already redacted: no stream key). */
+  lastError: z.string().nullable(),
   bytesSent: z.number(),
   framesSent: z.number(),
   framesDropped: z.number(),
@@ -69,6 +71,23 @@ export const sessionHistoryQuery = z.strictObject({
 });
 
 export const sessionHistory = z.object({ sessions: z.array(streamSessionSummary), total: z.number().int() });
+
+/** One stats-history sample (taken every STATS_SAMPLE_INTERVAL_MS while live); destinations keyed by destination id. */
+export const statsSample = z.object({
+  at: z.iso.datetime(),
+  inputBitrateKbps: z.number(),
+  inputFps: z.number(),
+  destinations: z.record(z.string(), z.object({ bitrateKbps: z.number(), fps: z.number(), framesDropped: z.number() })),
+});
+export type StatsSample = z.infer<typeof statsSample>;
+
+/** `GET /api/stream/sessions/:id`: the summary plus its stats history, oldest first (thinned to at most `maxSamples`). */
+export const sessionDetail = z.object({ session: streamSessionSummary, samples: z.array(statsSample) });
+export type SessionDetail = z.infer<typeof sessionDetail>;
+export const maxSessionSamples = 720;
+
+export const ingestTransports = ['webtransport', 'websocket'] as const;
+export type IngestTransport = (typeof ingestTransports)[number];
 
 export const statusQuery = z.strictObject({ sessionId: z.uuid().optional() });
 
@@ -109,4 +128,6 @@ export type SessionStatusInSync = Assert<Same<SessionStatus, z.infer<typeof sess
 export const streamStatusResponse = z.object({
   session: streamSessionSummary.nullable(),
   live: sessionStatusSchema.nullable().describe('Live status from the relay (`waiting` until a publisher connects); null when no session is active'),
+  /** How the publisher is connected (null while none is). */
+  transport: z.enum(ingestTransports).nullable(),
 });

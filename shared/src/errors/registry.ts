@@ -51,6 +51,12 @@ export const errorRegistry = {
   PLAN_RESOLUTION_LIMIT: { status: 403, fatal: false, message: 'Your plan does not allow this resolution.' },
   PLAN_BITRATE_LIMIT: { status: 403, fatal: false, message: 'Your plan does not allow this video bitrate.' },
   PLAN_RECORDING_UNAVAILABLE: { status: 403, fatal: false, message: 'Cloud recording is not part of your plan.' },
+  PLAN_STORAGE_LIMIT: { status: 403, fatal: false, message: 'Your plan\'s media storage is full; remove some media first.' },
+  MEDIA_NOT_FOUND: { status: 404, fatal: false, message: 'Media file not found.' },
+  MEDIA_TYPE_UNSUPPORTED: { status: 415, fatal: false, message: 'This file type is not supported; upload a PNG, JPEG, GIF or WebP image, or an MP4, MOV or WebM video.' },
+  MEDIA_TOO_LARGE: { status: 413, fatal: false, message: 'The file is larger than your plan allows for one upload.' },
+  MEDIA_EMPTY: { status: 400, fatal: false, message: 'The file is empty.' },
+  MEDIA_RANGE_INVALID: { status: 416, fatal: false, message: 'The requested byte range is not part of the file.' },
   PLAN_CONCURRENT_SESSIONS: { status: 403, fatal: false, message: 'Your plan does not allow another simultaneous stream.' },
 
   // --- INGEST (transport sessions)

@@ -4,8 +4,10 @@ import type { SessionStatus } from '@streamhub/shared/relay-status';
 import type { ApiClient } from './http.ts';
 import { parseLiveStatus } from './session-status.ts';
 import {
-  ignoreBody, parseDestination, parseDestinations, parseLogin, parsePastSessions, parseSignInSessions, parseStart, parseUser,
-  type Destination, type DestinationInput, type DestinationPatch, type LoginResult, type PastSession, type SignInSession, type StartResult, type User,
+  ignoreBody, parseDestination, parseDestinations, parseLogin, parseMediaAsset, parseMediaLibrary, parsePastSessions, parseSessionDetail,
+  parseSignInSessions, parseStart, parseUser,
+  type Destination, type DestinationInput, type DestinationPatch, type LoginResult, type MediaAsset, type MediaLibrary, type PastSession,
+  type PastSessionDetail, type SignInSession, type StartResult, type User,
 } from './types.ts';
 
 export interface Credentials {
@@ -47,6 +49,15 @@ export function createEndpoints(client: ApiClient) {
     streamStatus: (sessionId: string): Promise<SessionStatus | null> =>
       client.request(`/api/stream/status?sessionId=${encodeURIComponent(sessionId)}`, { parse: parseLiveStatus }),
     pastSessions: (limit = 50): Promise<PastSession[]> => client.request(`/api/stream/sessions?limit=${limit}`, { parse: parsePastSessions }),
+    sessionDetail: (id: string): Promise<PastSessionDetail> =>
+      client.request(`/api/stream/sessions/${encodeURIComponent(id)}`, { parse: parseSessionDetail }),
+    mediaLibrary: (): Promise<MediaLibrary> => client.request('/api/media', { parse: parseMediaLibrary }),
+    uploadMedia: (file: Blob, name: string, progress: { onProgress?: (fraction: number) => void; signal?: AbortSignal } = {}): Promise<MediaAsset> =>
+      client.upload(`/api/media?name=${encodeURIComponent(name)}`, { body: file, parse: parseMediaAsset, ...progress }),
+    renameMedia: (id: string, name: string): Promise<MediaAsset> =>
+      client.request(`/api/media/${encodeURIComponent(id)}`, { method: 'PATCH', body: { name }, parse: parseMediaAsset }),
+    deleteMedia: (id: string): Promise<void> => client.request(`/api/media/${encodeURIComponent(id)}`, { method: 'DELETE', parse: ignoreBody }),
+    mediaContent: (id: string): Promise<Blob> => client.blob(`/api/media/${encodeURIComponent(id)}/content`),
   };
 }
 

@@ -9,6 +9,9 @@ export interface Explained {
   readonly detail: string;
 }
 
+/** Bytes as the plan table's round figures (500 MB, 10 GB). */
+export const mib = (bytes: number): string => (bytes >= 1024 ** 3 ? `${Math.round(bytes / 1024 ** 3)} GB` : `${Math.round(bytes / 1024 ** 2)} MB`);
+
 const nextPlan = (plan: Plan): Plan | undefined => plans[plans.indexOf(plan) + 1];
 
 function upgradeHint(plan: Plan, describe: (p: Plan) => string): string {
@@ -42,9 +45,24 @@ const planExplainers: Readonly<Record<string, (plan: Plan) => Explained>> = {
     title: 'Another session is already live',
     detail: `The ${planLimits[plan].label} plan allows ${planLimits[plan].maxConcurrentSessions} live session${planLimits[plan].maxConcurrentSessions === 1 ? '' : 's'} at a time. Stop the other one first.`,
   }),
+  PLAN_STORAGE_LIMIT: (plan) => ({
+    title: 'Media storage is full',
+    detail: `The ${planLimits[plan].label} plan keeps up to ${mib(planLimits[plan].mediaStorageBytes)} of uploaded media. Remove some media first.`
+      + upgradeHint(plan, (p) => mib(planLimits[p].mediaStorageBytes)),
+  }),
+  MEDIA_TOO_LARGE: (plan) => ({
+    title: 'File too large',
+    detail: `The ${planLimits[plan].label} plan uploads files up to ${mib(planLimits[plan].maxUploadBytes)} each.`
+      + upgradeHint(plan, (p) => mib(planLimits[p].maxUploadBytes)),
+  }),
 };
 
 const fixed: Readonly<Record<string, Explained>> = {
+  MEDIA_TYPE_UNSUPPORTED: {
+    title: 'File type not supported',
+    detail: 'Upload a PNG, JPEG, GIF or WebP image, or an MP4, MOV or WebM video.',
+  },
+  HTTP_ABORTED: { title: 'Upload cancelled', detail: 'The upload was cancelled.' },
   HTTP_NETWORK: { title: 'Offline', detail: 'Cannot reach the server. Check your connection and try again.' },
   CAPTURE_PERMISSION_DENIED: {
     title: 'Camera or microphone blocked',

@@ -6,9 +6,46 @@ import { FakeApi } from '../ui/testing/fake-api.ts';
 function setup(): { api: FakeApi; client: ApiClient; expired: { n: number } } {
   const api = new FakeApi();
   const expired = { n: 0 };
-  const client = new ApiClient({ fetch: api.fetch, onSessionExpired: () => { expired.n++; } });
+  const client = new ApiClient({ fetch: api.fetch, createXhr: api.media.createXhr, onSessionExpired: () => { expired.n++; } });
   return { api, client, expired };
 }
+
+describe('ApiClient uploads (XMLHttpRequest)', () => {
+  it('reports upload progress, and on 401 refreshes once and sends the file again', async () => {
+    const { api, client, expired } = setup();
+    api.signIn();
+    client.setAccessToken(api.accessToken);
+    api.expireAccessToken();
+    const seen: number[] = [];
+    const file = new Blob([new Uint8Array(1000)], { type: 'image/png' });
+    const uploaded = createEndpoints(client).uploadMedia(file, 'a b.png', { onProgress: (f) => seen.push(f) });
+    await expect.poll(() => api.media.inFlight.length).toBe(1);
+    expect(api.requests('POST', '/api/auth/refresh')).toHaveLength(1);
+    const xhr = api.media.inFlight[0];
+    expect(xhr?.headers.authorization).toBe(`Bearer ${api.accessToken ?? ''}`);
+    expect(xhr?.url).toBe('/api/media?name=a%20b.png');
+    xhr?.progress(0.5);
+    xhr?.finish();
+    expect(await uploaded).toMatchObject({ name: 'a b.png', sizeBytes: 1000, kind: 'image' });
+    expect(seen).toEqual([0.5]);
+    expect(expired.n).toBe(0);
+  });
+
+  it('an aborted upload rejects with HTTP_ABORTED; a server refusal with its code', async () => {
+    const { api, client } = setup();
+    api.signIn();
+    client.setAccessToken(api.accessToken);
+    const endpoints = createEndpoints(client);
+    const cancel = new AbortController();
+    const aborted = endpoints.uploadMedia(new Blob([new Uint8Array(10)]), 'x.png', { signal: cancel.signal });
+    cancel.abort();
+    await expect(aborted).rejects.toMatchObject({ code: 'HTTP_ABORTED' });
+    const refused = endpoints.uploadMedia(new Blob([new Uint8Array(10)]), 'y.png');
+    await expect.poll(() => api.media.inFlight.length).toBe(1);
+    api.media.inFlight[0]?.finish({ status: 413, code: 'MEDIA_TOO_LARGE', message: 'Too big.' });
+    await expect(refused).rejects.toEqual(expect.objectContaining({ code: 'MEDIA_TOO_LARGE', status: 413, message: 'Too big.' }) as unknown);
+  });
+});
 
 describe('ApiClient', () => {
   it('sends the bearer token from memory, the CSRF header and credentials: include', async () => {

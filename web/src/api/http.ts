@@ -28,7 +28,29 @@ export class ApiError extends Error implements ApiErrorBody {
 
 export type Parse<T> = (value: unknown) => T;
 
+/** The part of XMLHttpRequest an upload uses (fetch has no upload progress); tests pass a stand-in. */
+export interface UploadXhr {
+  open(method: string, url: string): void;
+  setRequestHeader(name: string, value: string): void;
+  withCredentials: boolean;
+  readonly upload: { onprogress: ((event: ProgressEvent) => void) | null };
+  onload: ((event: ProgressEvent) => void) | null;
+  onerror: ((event: ProgressEvent) => void) | null;
+  onabort: ((event: ProgressEvent) => void) | null;
+  send(body: Blob): void;
+  abort(): void;
+  readonly status: number;
+  readonly statusText: string;
+  readonly responseText: string;
+}
 
+export interface UploadOptions<T> {
+  readonly body: Blob;
+  readonly parse: Parse<T>;
+  /** Fraction of the body sent, 0…1, as the browser reports it. */
+  readonly onProgress?: (fraction: number) => void;
+  readonly signal?: AbortSignal;
+}
 
 export interface ApiClientOptions {
   /** Prefix of every path, e.g. '' (same origin) or 'http://127.0.0.1:8080'. */
@@ -36,6 +58,8 @@ export interface ApiClientOptions {
   readonly fetch?: typeof fetch;
   /** Called once when a refresh fails: the UI sends the user to sign in (keeping the route). */
   readonly onSessionExpired?: () => void;
+  /** Makes the XMLHttpRequest of uploads; default `new XMLHttpRequest()`. */
+  readonly createXhr?: () => UploadXhr;
 }
 
 export interface RequestOptions<T> {
@@ -64,12 +88,21 @@ async function errorFrom(response: Response): Promise<ApiError> {
   return new ApiError({ code, message: `Request failed (${response.status} ${response.statusText}).`, status: response.status });
 }
 
+function parsed<T>(parse: Parse<T>, body: unknown, status: number): T {
+  try {
+    return parse(body);
+  } catch (cause) {
+    throw new ApiError({ code: 'HTTP_BAD_RESPONSE', message: 'The server answered with something this studio does not understand. Reload the page.', status, details: String(cause) });
+  }
+}
+
 export class ApiClient {
   #accessToken: string | null = null;
   #refreshing: Promise<boolean> | null = null;
   readonly #baseUrl: string;
   readonly #fetch: typeof fetch;
   readonly #onSessionExpired: (() => void) | undefined;
+  readonly #createXhr: () => UploadXhr;
 
   constructor(options: ApiClientOptions = {}) {
     this.#baseUrl = options.baseUrl ?? '';
@@ -77,6 +110,7 @@ export class ApiClient {
     const f = options.fetch ?? globalThis.fetch;
     this.#fetch = (input, init) => f(input, init);
     this.#onSessionExpired = options.onSessionExpired;
+    this.#createXhr = options.createXhr ?? (() => new XMLHttpRequest());
   }
 
   get hasAccessToken(): boolean {
@@ -88,23 +122,72 @@ export class ApiClient {
   }
 
   async request<T>(path: string, options: RequestOptions<T>): Promise<T> {
-    const auth = options.auth ?? true;
-    let response = await this.#send(path, options, auth);
-    if (response.status === 401 && auth) {
-      const refreshed = await this.refresh();
-      if (!refreshed) {
-        this.#onSessionExpired?.();
-        throw await errorFrom(response);
-      }
-      response = await this.#send(path, options, auth);
-    }
+    const response = await this.#withRefresh(() => this.#send(path, options, options.auth ?? true), options.auth ?? true);
     if (!response.ok) throw await errorFrom(response);
     const body: unknown = response.status === 204 ? undefined : await response.json().catch(() => undefined);
-    try {
-      return options.parse(body);
-    } catch (cause) {
-      throw new ApiError({ code: 'HTTP_BAD_RESPONSE', message: 'The server answered with something this studio does not understand. Reload the page.', status: response.status, details: String(cause) });
+    return parsed(options.parse, body, response.status);
+  }
+
+  /** An authenticated GET of a file (e.g. uploaded media), as a Blob. */
+  async blob(path: string): Promise<Blob> {
+    const response = await this.#withRefresh(() => this.#send(path, { parse: () => undefined }, true), true);
+    if (!response.ok) throw await errorFrom(response);
+    return response.blob();
+  }
+
+  /**
+   * POSTs a file with upload progress (XMLHttpRequest: fetch reports none), with the same bearer,
+   * CSRF header and one refresh-and-retry on 401 as `request`. The body is sent as
+   * `application/octet-stream`: the server sniffs the type from the bytes.
+   */
+  async upload<T>(path: string, options: UploadOptions<T>): Promise<T> {
+    const response = await this.#withRefresh(() => this.#xhr(path, options), true);
+    if (!response.ok) throw await errorFrom(response);
+    return parsed(options.parse, await response.json().catch(() => undefined), response.status);
+  }
+
+  /** Runs `send`; on a 401 refreshes once and runs it again, or ends the session. */
+  async #withRefresh(send: () => Promise<Response>, auth: boolean): Promise<Response> {
+    const response = await send();
+    if (response.status !== 401 || !auth) return response;
+    if (!(await this.refresh())) {
+      this.#onSessionExpired?.();
+      return response;
     }
+    return send();
+  }
+
+  #xhr<T>(path: string, options: UploadOptions<T>): Promise<Response> {
+    const aborted = (): ApiError => new ApiError({ code: 'HTTP_ABORTED', message: 'The upload was cancelled.', status: 0 });
+    if (options.signal?.aborted === true) return Promise.reject(aborted());
+    return new Promise((resolve, reject) => {
+      const xhr = this.#createXhr();
+      const abort = (): void => xhr.abort();
+      const done = (): void => options.signal?.removeEventListener('abort', abort);
+      xhr.open('POST', `${this.#baseUrl}${path}`);
+      xhr.withCredentials = true;
+      xhr.setRequestHeader('accept', 'application/json');
+      xhr.setRequestHeader(csrfHeaderName, '1');
+      xhr.setRequestHeader('content-type', 'application/octet-stream');
+      if (this.#accessToken !== null) xhr.setRequestHeader('authorization', `Bearer ${this.#accessToken}`);
+      xhr.upload.onprogress = (event) => {
+        if (event.lengthComputable && event.total > 0) options.onProgress?.(Math.min(1, event.loaded / event.total));
+      };
+      xhr.onload = () => {
+        done();
+        resolve(new Response(xhr.status === 204 ? null : xhr.responseText, { status: xhr.status, statusText: xhr.statusText }));
+      };
+      xhr.onerror = () => {
+        done();
+        reject(new ApiError({ code: 'HTTP_NETWORK', message: 'The upload failed: cannot reach the server. Check your connection and try again.', status: 0 }));
+      };
+      xhr.onabort = () => {
+        done();
+        reject(aborted());
+      };
+      options.signal?.addEventListener('abort', abort, { once: true });
+      xhr.send(options.body);
+    });
   }
 
   /** Exchanges the refresh cookie for a new access token; concurrent callers share one attempt. */

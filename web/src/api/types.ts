@@ -6,7 +6,10 @@ import { authSessionList, publicUser, tokenResponse, type AuthSession, type Publ
 import {
   destinationList, destinationResponse, type CreateDestinationBody, type DestinationResponse, type PatchDestinationBody,
 } from '@streamhub/shared/api/destination';
-import { sessionHistory, startStreamResponse, type StartStreamResponse, type StreamSessionSummary } from '@streamhub/shared/api/stream';
+import { mediaAssetResponse, mediaList, type MediaAssetResponse, type MediaList } from '@streamhub/shared/api/media';
+import {
+  sessionDetail, sessionHistory, startStreamResponse, type SessionDetail, type StartStreamResponse, type StreamSessionSummary,
+} from '@streamhub/shared/api/stream';
 import { maskSecret, type Platform } from '@streamhub/shared/platforms';
 
 export type User = PublicUser;
@@ -14,6 +17,9 @@ export type LoginResult = TokenResponse;
 export type StartResult = StartStreamResponse;
 export type PastSession = StreamSessionSummary;
 export type SignInSession = AuthSession;
+export type MediaAsset = MediaAssetResponse;
+export type MediaLibrary = MediaList;
+export type PastSessionDetail = SessionDetail;
 export type DestinationInput = CreateDestinationBody;
 export type DestinationPatch = PatchDestinationBody;
 
@@ -42,4 +48,7 @@ export const parseDestinations = (v: unknown): Destination[] => destinationList.
 export const parseStart = (v: unknown): StartResult => startStreamResponse.parse(v);
 export const parsePastSessions = (v: unknown): PastSession[] => sessionHistory.parse(v).sessions;
 export const parseSignInSessions = (v: unknown): SignInSession[] => authSessionList.parse(v).sessions;
+export const parseSessionDetail = (v: unknown): PastSessionDetail => sessionDetail.parse(v);
+export const parseMediaAsset = (v: unknown): MediaAsset => mediaAssetResponse.parse(v);
+export const parseMediaLibrary = (v: unknown): MediaLibrary => mediaList.parse(v);
 export const ignoreBody = (): void => undefined;

@@ -26,6 +26,7 @@ export function createAppRouter(history: RouterHistory): Router {
       { path: '/studio', component: StudioView, meta: { requiresAuth: true, title: 'Studio' } },
       { path: '/destinations', component: () => import('../ui/views/DestinationsView.vue'), meta: { requiresAuth: true, title: 'Destinations' } },
       { path: '/history', component: () => import('../ui/views/HistoryView.vue'), meta: { requiresAuth: true, title: 'History' } },
+      { path: '/history/:id', component: () => import('../ui/views/SessionDetailView.vue'), props: true, meta: { requiresAuth: true, title: 'Session' } },
       { path: '/profile', component: () => import('../ui/views/ProfileView.vue'), meta: { requiresAuth: true, title: 'Profile' } },
       { path: '/:pathMatch(.*)*', redirect: '/studio' },
     ],

@@ -1,8 +1,8 @@
-/** Past stream sessions (history page). */
+/** Past stream sessions (history page) and one session's details. */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { useEndpoints } from '../api/provide.ts';
-import type { PastSession } from '../api/types.ts';
+import type { PastSession, PastSessionDetail } from '../api/types.ts';
 
 export const useSessionsStore = defineStore('sessions', () => {
   const api = useEndpoints();
@@ -18,5 +18,18 @@ export const useSessionsStore = defineStore('sessions', () => {
     }
   }
 
-  return { items, loading, load };
+  /** One session with its stats history (the details page); null until loaded. */
+  const detail = ref<PastSessionDetail | null>(null);
+
+  async function loadDetail(id: string): Promise<void> {
+    detail.value = null;
+    loading.value = true;
+    try {
+      detail.value = await api.sessionDetail(id);
+    } finally {
+      loading.value = false;
+    }
+  }
+
+  return { items, loading, load, detail, loadDetail };
 });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isProxy } from 'vue';
 import { createHarness, settle, type Harness } from '../ui/testing/harness.ts';
 import { useAuthStore } from './auth.ts';
-import { statusStaleMs, useStudioStore } from './studio.ts';
+import { displayName, statusStaleMs, useStudioStore } from './studio.ts';
 
 let h: Harness | undefined;
 afterEach(() => h?.unmountAll());
@@ -47,6 +47,21 @@ describe('studio store', () => {
     expect(studio.errors.map((e) => e.code)).toContain('STUDIO_ENCODER_FAILED');
   });
 
+  it('forgets the relay status on stop, so the ended show’s destination badges go away', async () => {
+    h = await createHarness();
+    const id = h.api.addDestination({ name: 'A', key: 'aaaa-1234' });
+    const studio = h.inApp(() => useStudioStore());
+    studio.attach(h.engine);
+    await studio.goLive([id]);
+    h.engine.emit({ type: 'relay-status', status: {
+      sessionId: 's', state: 'live', startedAtMs: 1, warnings: [], destinations: [],
+      input: { bitrateKbps: 1, fps: 30, keyframeIntervalSeconds: 2, framesReceived: 1, bytesReceived: 1, audioSampleRate: null },
+    } });
+    expect(studio.status).not.toBeNull();
+    await studio.stop();
+    expect(studio.status).toBeNull();
+  });
+
   it('mute-all toggles every audio source, and detach stops listening', async () => {
     h = await createHarness();
     const studio = h.inApp(() => useStudioStore());
@@ -60,6 +75,18 @@ describe('studio store', () => {
     studio.detach();
     expect(h.engine.listeners.size).toBe(0);
     expect(studio.engineReady).toBe(false);
+  });
+});
+
+describe('source names', () => {
+  it('turns Chromium’s capture-surface ids into readable names, keeps real labels', () => {
+    expect(displayName({ kind: 'screen', label: 'screen:0:0' }, 1)).toBe('Screen 1');
+    expect(displayName({ kind: 'screen', label: 'screen:-3:0' }, 2)).toBe('Screen 2');
+    expect(displayName({ kind: 'screen', label: 'window:5123:0' }, 1)).toBe('Window 1');
+    expect(displayName({ kind: 'screen', label: 'web-contents-media-stream://12:3' }, 1)).toBe('Browser tab 1');
+    expect(displayName({ kind: 'screen', label: 'Slides – Presenter view' }, 1)).toBe('Slides – Presenter view');
+    expect(displayName({ kind: 'camera', label: 'FaceTime HD Camera' }, 1)).toBe('FaceTime HD Camera');
+    expect(displayName({ kind: 'microphone', label: '' }, 2)).toBe('Microphone 2');
   });
 });
 

@@ -75,6 +75,8 @@ export const useStudioStore = defineStore('studio', () => {
   const levels = shallowRef<Record<string, { peak: number; rms: number }>>({});
   const recording = ref<'idle' | 'recording' | 'stopping'>('idle');
   const recordedBytes = ref(0);
+  /** When the local recording started (the engine reports its size only at the end). */
+  const recordingSinceMs = ref<number | null>(null);
   const recordingUrl = ref<string | null>(null);
   const errors = ref<(Explained & { key: number; code: string })[]>([]);
   let errorKey = 0;
@@ -149,7 +151,8 @@ export const useStudioStore = defineStore('studio', () => {
   };
 
   function adopt(info: SourceInfo): void {
-    sources.value = [...sources.value, { id: info.id, kind: info.kind, label: info.label, hasVideo: info.hasVideo, hasAudio: info.hasAudio, name: info.label, gain: 1, muted: false }];
+    const name = displayName(info, sources.value.filter((s) => s.kind === info.kind).length + 1);
+    sources.value = [...sources.value, { id: info.id, kind: info.kind, label: info.label, hasVideo: info.hasVideo, hasAudio: info.hasAudio, name, gain: 1, muted: false }];
   }
 
   async function addDevice(kind: Exclude<SourceKind, 'image' | 'video'>): Promise<void> {
@@ -291,6 +294,7 @@ export const useStudioStore = defineStore('studio', () => {
     } finally {
       sessionId.value = null;
       transport.value = null;
+      status.value = null;
       live.value = 'idle';
     }
   }
@@ -300,6 +304,7 @@ export const useStudioStore = defineStore('studio', () => {
     try {
       await requireEngine().startRecording();
       recordedBytes.value = 0;
+      recordingSinceMs.value = Date.now();
       recording.value = 'recording';
     } catch (error) {
       reportError(error);
@@ -325,11 +330,22 @@ export const useStudioStore = defineStore('studio', () => {
 
   return {
     engineReady, sources, pending, layout, resolution, output, pip, live, cloudRecord, sessionId, transport, status, statusAtMs, stats,
-    bitrateHistory, fpsHistory, levels, recording, recordedBytes, recordingUrl, errors,
+    bitrateHistory, fpsHistory, levels, recording, recordedBytes, recordingSinceMs, recordingUrl, errors,
     attach, detach, addDevice, addFile, rename, removeSource, setLayout, setPip, setGain, setMuted, toggleMuteAll,
     goLive, stop, startRecording, stopRecording, toggleRecording, recordingSize, report, reportError, dismissError,
   };
 });
+
+/**
+ * A readable name for a new source. Chromium labels captured surfaces with internal ids
+ * (`screen:0:0`, `window:1234:0`, `web-contents-media-stream://…`); those become "Screen 1" etc.
+ */
+export function displayName(info: Pick<SourceInfo, 'kind' | 'label'>, ordinal: number): string {
+  if (info.kind !== 'screen') return info.label.trim() === '' ? `${info.kind[0]?.toUpperCase() ?? ''}${info.kind.slice(1)} ${ordinal}` : info.label;
+  if (info.label.startsWith('window:')) return `Window ${ordinal}`;
+  if (info.label.startsWith('web-contents-media-stream:')) return `Browser tab ${ordinal}`;
+  return /^screen:[-\d:]*$/.test(info.label) || info.label.trim() === '' ? `Screen ${ordinal}` : info.label;
+}
 
 /** Default PIP: a quarter-width box in the bottom-right corner with a 2.5 % margin. */
 export function defaultPip(width: number, height: number): Rect {

@@ -4,9 +4,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errorBody } from '@streamhub/shared/api/error';
 import {
-  sessionHistory, sessionHistoryQuery, startStreamBody, startStreamResponse, statusQuery, stopStreamBody, streamSessionSummary,
-  streamStatusResponse, type StartStreamBody, type StartStreamResponse,
+  maxSessionSamples, sessionDetail, sessionHistory, sessionHistoryQuery, startStreamBody, startStreamResponse, statusQuery, stopStreamBody, streamSessionSummary,
+  streamStatusResponse, type IngestTransport, type StartStreamBody, type StartStreamResponse,
 } from '@streamhub/shared/api/stream';
+import { idParams } from '@streamhub/shared/api/auth';
 import type { SessionStatus } from '@streamhub/shared/relay-status';
 import type { IngestEndpoints, RelayControl } from '../../live/contracts.ts';
 import { ingestTokenTtlSeconds, requireUserId } from '../../plugins/auth.ts';
@@ -23,6 +24,8 @@ export interface StreamRoutesOptions {
   readonly endpoints: () => IngestEndpoints;
   readonly relay: RelayControl;
   readonly startsPerMinute: number;
+  /** Which transport a session's publisher is connected over (the LiveHub knows); absent: unknown. */
+  readonly transportOf?: (sessionId: string) => IngestTransport | undefined;
 }
 
 /** What the status route reports before the relay knows the session (no publisher yet). */
@@ -68,7 +71,7 @@ async function startSession(deps: StartDeps, em: EntityManager, userId: string, 
   });
 }
 
-export const streamRoutes: FastifyPluginAsyncZod<StreamRoutesOptions> = async (app, { cipher, endpoints, relay, startsPerMinute }) => {
+export const streamRoutes: FastifyPluginAsyncZod<StreamRoutesOptions> = async (app, { cipher, endpoints, relay, startsPerMinute, transportOf }) => {
   app.addHook('preHandler', app.authenticate);
   const security = [{ bearer: [] }];
   const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 429: errorBody };
@@ -86,8 +89,10 @@ export const streamRoutes: FastifyPluginAsyncZod<StreamRoutesOptions> = async (a
     const session = await sessions.findOwned(requireUserId(request), request.body.sessionId);
     if (session === null) throw new AppError('STREAM_SESSION_NOT_FOUND');
     if (session.status !== 'ended') {
+      // Read before stopping: afterwards the relay no longer knows the session's destinations.
+      const last = relay.status(session.id)?.destinations ?? [];
       await relay.stopSession(session.id);
-      await sessions.end(session, 'stopped');
+      await sessions.end(session, 'stopped', last);
     }
     return toSessionSummary(session);
   });
@@ -102,10 +107,11 @@ export const streamRoutes: FastifyPluginAsyncZod<StreamRoutesOptions> = async (a
     const session = sessionId === undefined ? await sessions.latestActive(userId) : await sessions.findOwned(userId, sessionId);
     if (session === null) {
       if (sessionId !== undefined) throw new AppError('STREAM_SESSION_NOT_FOUND');
-      return { session: null, live: null };
+      return { session: null, live: null, transport: null };
     }
-    const live = session.status === 'ended' ? null : (relay.status(session.id) ?? waitingStatus(session));
-    return { session: toSessionSummary(session), live };
+    const ended = session.status === 'ended';
+    const live = ended ? null : (relay.status(session.id) ?? waitingStatus(session));
+    return { session: toSessionSummary(session), live, transport: ended ? null : (transportOf?.(session.id) ?? null) };
   });
 
   app.get('/api/stream/sessions', {
@@ -113,5 +119,14 @@ export const streamRoutes: FastifyPluginAsyncZod<StreamRoutesOptions> = async (a
   }, async (request) => {
     const { sessions, total } = await new StreamSessionRepository(request.em).history(requireUserId(request), request.query.limit, request.query.offset);
     return { sessions: sessions.map(toSessionSummary), total };
+  });
+
+  app.get('/api/stream/sessions/:id', {
+    schema: { tags: ['stream'], security, params: idParams, response: { 200: sessionDetail, ...errors } },
+  }, async (request) => {
+    const sessions = new StreamSessionRepository(request.em);
+    const session = await sessions.findOwned(requireUserId(request), request.params.id);
+    if (session === null) throw new AppError('STREAM_SESSION_NOT_FOUND');
+    return { session: toSessionSummary(session), samples: await sessions.samples(session.id, maxSessionSamples) };
   });
 };

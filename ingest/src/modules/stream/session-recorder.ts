@@ -14,7 +14,8 @@ export interface StreamSessionRecorder {
   sample(status: SessionStatus, at?: Date): Promise<void>;
 }
 
-const destinationOutcome = (status: DestinationStatus): { outcome: string | null; lastError: string | null } => {
+/** A destination's recorded result from its last live state (also used when the user stops the show). */
+export const destinationOutcome = (status: DestinationStatus): { outcome: string | null; lastError: string | null } => {
   switch (status.status.state) {
     case 'failed': return { outcome: 'failed', lastError: status.status.reason.slice(0, 300) };
     case 'retrying': return { outcome: 'retrying', lastError: status.status.lastError.slice(0, 300) };

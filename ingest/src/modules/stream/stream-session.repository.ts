@@ -1,9 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { StreamSessionSummary } from '@streamhub/shared/api/stream';
+import type { StatsSample, StreamSessionSummary } from '@streamhub/shared/api/stream';
 import type { Resolution } from '@streamhub/shared/plans';
+import type { DestinationStatus } from '@streamhub/shared/relay-status';
 import { redactedTarget } from '../destination/destination.repository.ts';
 import type { IDestination } from '../destination/destination.entity.ts';
-import { StreamSession, StreamSessionDestination, type IStreamSession } from './stream-session.entity.ts';
+import { destinationOutcome } from './session-recorder.ts';
+import { StreamSession, StreamSessionDestination, StreamStatsSample, type IStreamSession } from './stream-session.entity.ts';
 
 export interface NewSession {
   readonly userId: string;
@@ -14,6 +16,13 @@ export interface NewSession {
   readonly ingestTokenJti: string;
   readonly ingestTokenExpiresAt: Date;
   readonly destinations: readonly IDestination[];
+}
+
+interface SampleRow {
+  readonly at: Date | string;
+  readonly input_bitrate_kbps: number;
+  readonly input_fps: number;
+  readonly destinations: StatsSample['destinations'];
 }
 
 export type ClaimResult = 'claimed' | 'reused' | 'unknown';
@@ -69,11 +78,25 @@ export class StreamSessionRepository {
     return { sessions, total };
   }
 
-  async end(session: IStreamSession, outcome: NonNullable<IStreamSession['outcome']>): Promise<void> {
+  /**
+   * Ends a session. `last` is the relay's final view of its destinations, taken before the relay
+   * forgot the session: each destination keeps its real result (completed, failed with the reason…)
+   * and counters instead of just the session's outcome.
+   */
+  async end(session: IStreamSession, outcome: NonNullable<IStreamSession['outcome']>, last: readonly DestinationStatus[] = []): Promise<void> {
     session.status = 'ended';
     session.outcome = outcome;
     session.endedAt = new Date();
-    for (const result of session.destinations) result.outcome ??= outcome;
+    for (const result of session.destinations) {
+      const final = last.find((d) => d.id === result.destination?.id);
+      if (final === undefined) {
+        result.outcome ??= outcome;
+        continue;
+      }
+      Object.assign(result, destinationOutcome(final), {
+        bytesSent: final.bytesSent, framesSent: final.framesSent, framesDropped: final.framesDropped, reconnects: final.reconnects,
+      });
+    }
     await this.#em.flush();
   }
 
@@ -88,6 +111,21 @@ export class StreamSessionRepository {
     if (claimed === 1) return 'claimed';
     const used = await this.#em.count(StreamSession, { id: sessionId, ingestTokenJti: jti, ingestTokenUsedAt: { $ne: null } });
     return used > 0 ? 'reused' : 'unknown';
+  }
+
+  /** A session's stats history, oldest first, thinned evenly to at most `max` samples (a long show keeps its shape). */
+  async samples(sessionId: string, max: number): Promise<StatsSample[]> {
+    const total = await this.#em.count(StreamStatsSample, { session: sessionId });
+    const step = Math.max(1, Math.ceil(total / max));
+    const rows = await this.#em.execute<SampleRow[]>(
+      `select at, input_bitrate_kbps, input_fps, destinations from (
+         select *, row_number() over (order by at, id) - 1 as n from stream_stats_samples where session_id = ?
+       ) s where n % ? = 0 order by at, id`,
+      [sessionId, step],
+    );
+    return rows.map((r) => ({
+      at: new Date(r.at).toISOString(), inputBitrateKbps: r.input_bitrate_kbps, inputFps: r.input_fps, destinations: r.destinations,
+    }));
   }
 
   /** Session with its destination results and the destinations' encrypted keys (for the relay grant). */
@@ -106,7 +144,7 @@ export function toSessionSummary(session: IStreamSession): StreamSessionSummary 
     durationSeconds: start !== null && end !== null ? Math.round((end - start) / 1000) : null,
     destinations: session.destinations.getItems().map((d) => ({
       destinationId: d.destination?.id ?? null, name: d.name, platform: d.platform, redactedUrl: d.redactedUrl, outcome: d.outcome ?? null,
-      bytesSent: d.bytesSent, framesSent: d.framesSent, framesDropped: d.framesDropped, reconnects: d.reconnects,
+      lastError: d.lastError ?? null, bytesSent: d.bytesSent, framesSent: d.framesSent, framesDropped: d.framesDropped, reconnects: d.reconnects,
     })),
   };
 }

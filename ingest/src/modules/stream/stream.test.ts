@@ -10,8 +10,10 @@ const relay: RelayControl = {
   stopSession: async (sessionId) => { stopped.push(sessionId); },
 };
 let liveSessionId = '';
+/** What the fake relay reports for the live session's destinations. */
+let liveDestinations: SessionStatus['destinations'] = [];
 const liveStatus = (sessionId: string): SessionStatus => ({
-  sessionId, state: 'live', startedAtMs: 1, warnings: [], destinations: [],
+  sessionId, state: 'live', startedAtMs: 1, warnings: [], destinations: liveDestinations,
   input: { bitrateKbps: 4000, fps: 30, keyframeIntervalSeconds: 2, framesReceived: 300, bytesReceived: 5_000_000, audioSampleRate: 48000 },
 });
 const rawKey = 'sk_live_TOPSECRET_9Zz1';
@@ -81,7 +83,7 @@ describe('stream sessions', () => {
     expect(stopped).toContain(sessionId);
     expect((await stop(user, sessionId)).statusCode).toBe(200); // idempotent
     const after = await t.app.inject({ method: 'GET', url: '/api/stream/status', headers: user.auth });
-    expect(after.json()).toEqual({ session: null, live: null });
+    expect(after.json()).toEqual({ session: null, live: null, transport: null });
   });
 
   it('history lists sessions newest first with durations and outcomes', async () => {
@@ -127,6 +129,30 @@ describe('stream sessions', () => {
     expect((await start(user, { destinations: ['x'] })).statusCode).toBe(400);
     expect((await start(user, { destinations: [dest], resolution: '4k' })).statusCode).toBe(400);
     expect((await start(user, { destinations: [dest], extra: 1 })).statusCode).toBe(400);
+  });
+});
+
+describe('stop keeps each destination’s real result', () => {
+  it('records the relay’s last state per destination (a retrying one keeps its error and counters)', async () => {
+    const user = await signUp(t.app);
+    const [a, b] = [await destination(user), await destination(user, { name: 'Second' })];
+    const { sessionId } = (await start(user, { destinations: [a, b] })).json<Started>();
+    const figures = { bitrateKbps: 0, fps: 0, framesDropped: 0, uptimeMs: 0, platform: 'twitch', redactedUrl: 'rtmp://live.twitch.tv/app/****9Zz1' };
+    liveDestinations = [
+      { ...figures, id: a, name: 'Twitch', status: { state: 'live', sinceMs: 1 }, framesSent: 600, bytesSent: 9_000_000, reconnects: 0 },
+      { ...figures, id: b, name: 'Second', status: { state: 'retrying', retryInMs: 2000, attempt: 3, lastError: 'The destination refused the connection.' }, framesSent: 0, bytesSent: 0, reconnects: 3 },
+    ];
+    liveSessionId = sessionId;
+    try {
+      const res = await stop(user, sessionId);
+      expect(res.json()).toMatchObject({ outcome: 'stopped', destinations: [
+        { destinationId: a, outcome: 'completed', lastError: null, framesSent: 600, bytesSent: 9_000_000 },
+        { destinationId: b, outcome: 'retrying', lastError: 'The destination refused the connection.', reconnects: 3 },
+      ] });
+    } finally {
+      liveDestinations = [];
+      liveSessionId = '';
+    }
   });
 });
 

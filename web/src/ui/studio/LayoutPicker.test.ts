@@ -51,4 +51,17 @@ describe('shortcuts', () => {
     expect(log).toEqual([]);
     input.remove();
   });
+
+  it('still handles keys while a file picker or checkbox has focus (they take no text)', () => {
+    const { log, actions } = record();
+    for (const type of ['file', 'checkbox']) {
+      const input = document.createElement('input');
+      input.type = type;
+      document.body.append(input);
+      input.addEventListener('keydown', (e) => handleShortcut(e, actions));
+      input.dispatchEvent(new KeyboardEvent('keydown', { key: '?', bubbles: true }));
+      input.remove();
+    }
+    expect(log).toEqual(['help', 'help']);
+  });
 });

@@ -96,6 +96,8 @@ describe('Go live', () => {
     const w = await h.mount(LiveControls);
     await w.get('[data-testid="record"]').trigger('click');
     await settle();
+    // Before the engine reports a size, the button shows how long the recording runs.
+    expect(w.get('[data-testid="record"]').text()).toBe('Stop recording (0:00)');
     h.engine.emit({ type: 'recording', state: 'recording', bytesWritten: 2_500_000 });
     await settle();
     expect(w.get('[data-testid="record"]').text()).toBe('Stop recording (2.5 MB)');

@@ -17,9 +17,13 @@ export const shortcutList: readonly { readonly keys: string; readonly action: st
   { keys: '?', action: 'Show this help' },
 ];
 
+/** Inputs that take no typed text: a shortcut still works while one has focus (e.g. right after picking a file). */
+const keylessInputs = new Set(['file', 'checkbox', 'radio', 'range', 'button', 'submit', 'reset', 'color']);
+
 function typing(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
+  if (target instanceof HTMLInputElement) return !keylessInputs.has(target.type);
+  return target.isContentEditable || ['TEXTAREA', 'SELECT'].includes(target.tagName);
 }
 
 /** Maps a key event to an action; exported for tests. Returns whether the key was handled. */

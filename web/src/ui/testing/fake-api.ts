@@ -5,6 +5,7 @@
  */
 import { planLimits, type Plan } from '@streamhub/shared/plans';
 import { maskSecret, platformPresets, type Platform } from '@streamhub/shared/platforms';
+import { FakeMedia } from './fake-media.ts';
 
 export interface LoggedRequest {
   readonly method: string;
@@ -33,6 +34,12 @@ export class FakeApi {
   pastSessions: unknown[] = [];
   /** What `GET /api/stream/status` reports as the relay's live status. */
   liveStatus: unknown = null;
+  /** What `GET /api/stream/status` reports as the publisher's transport. */
+  transport: 'webtransport' | 'websocket' | null = null;
+  /** Session details by id (`GET /api/stream/sessions/:id`). */
+  sessionDetails = new Map<string, unknown>();
+  /** The media bin's routes and the upload stand-in (pass `media.createXhr` to the ApiClient). */
+  readonly media = new FakeMedia(() => this.plan, (header) => this.accessToken !== null && header === `Bearer ${this.accessToken}`);
   readonly userId = crypto.randomUUID();
   email = 'creator@example.com';
   #tokens = 0;
@@ -123,8 +130,13 @@ export class FakeApi {
     if (path === '/api/destinations' || path.startsWith('/api/destinations/')) return this.#destinations(method, path, b);
     if (method === 'POST' && path === '/api/stream/start') return this.#start(b);
     if (method === 'POST' && path === '/api/stream/stop') return new Response(null, { status: 204 });
-    if (method === 'GET' && path === '/api/stream/status') return json(200, { session: null, live: this.liveStatus });
+    if (method === 'GET' && path === '/api/stream/status') return json(200, { session: null, live: this.liveStatus, transport: this.transport });
     if (method === 'GET' && path === '/api/stream/sessions') return json(200, { sessions: this.pastSessions, total: this.pastSessions.length });
+    if (method === 'GET' && path.startsWith('/api/stream/sessions/')) {
+      const detail = this.sessionDetails.get(path.split('/')[4] ?? '');
+      return detail === undefined ? fail(404, 'STREAM_SESSION_NOT_FOUND', 'Stream session not found.') : json(200, detail);
+    }
+    if (path === '/api/media' || path.startsWith('/api/media/')) return this.media.route(method, path, b);
     return fail(404, 'HTTP_NOT_FOUND', `Route ${method} ${path} not found`);
   }
 

@@ -42,6 +42,7 @@ export async function createHarness(options: { signedIn?: boolean; route?: strin
   const router = createAppRouter(createMemoryHistory());
   const endpoints = createEndpoints(new ApiClient({
     fetch: api.fetch,
+    createXhr: api.media.createXhr,
     onSessionExpired: () => {
       expired.count++;
       onSessionExpired(router, () => useAuthStore(pinia).forget());

@@ -4,7 +4,7 @@ import App from '../../App.vue';
 import '../../styles/main.css';
 import { useStudioStore } from '../../stores/studio.ts';
 import { createHarness, settle, type Harness } from '../testing/harness.ts';
-import { pastSession } from '../testing/fixtures.ts';
+import { detailSessionId, pastSession, sessionDetail } from '../testing/fixtures.ts';
 
 let h: Harness | undefined;
 afterEach(() => h?.unmountAll());
@@ -22,6 +22,7 @@ const pages: readonly { route: string; signedIn: boolean; ready: string }[] = [
   { route: '/studio', signedIn: true, ready: 'canvas' },
   { route: '/destinations', signedIn: true, ready: '.card' },
   { route: '/history', signedIn: true, ready: '[data-session]' },
+  { route: `/history/${detailSessionId}`, signedIn: true, ready: '[data-testid="destination-row"]' },
   { route: '/profile', signedIn: true, ready: '[data-sign-in]' },
 ];
 
@@ -42,6 +43,8 @@ describe('accessibility (axe-core)', () => {
       h.api.addDestination({ name: 'Twitch main', platform: 'twitch', key: 'live_1234_abcd' });
       h.api.addDestination({ name: 'Backup RTMP', key: 'backup-key-9999', enabled: false });
       h.api.pastSessions = [pastSession()];
+      h.api.sessionDetails.set(detailSessionId, sessionDetail());
+      h.api.media.add('Logo.png', new Blob([new Uint8Array(2048)], { type: 'image/png' }));
       const w = await h.mount(App);
       await vi.waitFor(() => expect(w.find(page.ready).exists()).toBe(true));
       if (page.route === '/studio') {
@@ -64,6 +67,14 @@ describe('accessibility (axe-core)', () => {
           ],
         } });
         studio.report('PLAN_DESTINATION_LIMIT', '');
+        // An upload in flight, so the media bin's progress row is audited too.
+        const input = w.get<HTMLInputElement>('[data-testid="upload-media"]');
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(1000)], 'clip.mp4', { type: 'video/mp4' }));
+        input.element.files = transfer.files;
+        await input.trigger('change');
+        await settle();
+        h.api.media.inFlight[0]?.progress(0.4);
       }
       if (page.route === '/destinations') {
         // Audit the add form too (labels, hints, error states).

@@ -19,3 +19,18 @@ export function outcomeText(status: string, outcome: string | null): string {
   if (status !== 'ended') return status === 'live' ? 'Live now' : 'Starting';
   return outcome === null ? 'Ended' : (outcomes[outcome] ?? outcome);
 }
+
+/** A destination's result as the relay recorded it (`modules/stream/session-recorder.ts` on the ingest). */
+const destinationOutcomes: Readonly<Record<string, string>> = {
+  completed: 'Completed',
+  stopped: 'Stopped',
+  failed: 'Failed',
+  retrying: 'Was reconnecting when the show ended',
+  'never-connected': 'Never connected',
+  expired: 'Never connected (token expired)',
+  disconnected: 'Disconnected',
+};
+
+export function destinationOutcomeText(outcome: string | null): string {
+  return outcome === null ? 'No result' : (destinationOutcomes[outcome] ?? outcome);
+}

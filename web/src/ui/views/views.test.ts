@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import App from '../../App.vue';
 import { createHarness, settle, type Harness } from '../testing/harness.ts';
 import { formatDuration } from './history-format.ts';
-import { pastSession } from '../testing/fixtures.ts';
+import { detailSessionId, pastSession, sessionDetail } from '../testing/fixtures.ts';
 
 let h: Harness | undefined;
 afterEach(() => h?.unmountAll());
@@ -43,8 +43,33 @@ describe('HistoryView', () => {
     expect(row).toContain('Stopped by you');
     expect(row).toContain('Twitch main');
     expect(row).toContain('Old YouTube');
-    expect(row).toContain('failed');
+    expect(row).toContain('Failed');
     expect(row).toContain('3 reconnects');
+  });
+
+  it('opens a session’s details: outcome, each destination’s result and last error, the bitrate chart', async () => {
+    h = await createHarness({ route: '/history' });
+    h.api.pastSessions = [pastSession({ id: detailSessionId })];
+    h.api.sessionDetails.set(detailSessionId, sessionDetail());
+    const w = await h.mount(App);
+    await vi.waitFor(() => expect(w.findAll('[data-session]')).toHaveLength(1));
+    await w.get('[data-session] a').trigger('click');
+    await vi.waitFor(() => expect(w.findAll('[data-testid="destination-row"]')).toHaveLength(2));
+    expect(h.router.currentRoute.value.path).toBe(`/history/${detailSessionId}`);
+    expect(w.get('[data-testid="outcome"]').text()).toBe('Stopped by you');
+    expect(w.findAll('[data-testid="destination-row"]')[1]?.text()).toContain('Failed: The destination refused the connection.');
+    expect(w.findAll('.legend li').map((l) => l.text())).toEqual(['Input (from the studio)', 'Twitch main']);
+    expect(w.findAll('svg polyline')).toHaveLength(2);
+    expect(w.findAll('.chart tbody tr').map((r) => r.findAll('th, td').map((c) => c.text()))).toEqual([
+      ['0:00', '4400', '4300'], ['0:05', '4500', '4450'], ['0:10', '4200', '1200'],
+    ]);
+  });
+
+  it('says so when a session does not exist', async () => {
+    h = await createHarness({ route: `/history/${detailSessionId}` });
+    const w = await h.mount(App);
+    await vi.waitFor(() => expect(w.find('[role="alert"]').exists()).toBe(true));
+    expect(w.get('[role="alert"]').text()).toBe('Stream session not found.');
   });
 
   it('formats durations', () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { User } from '../user/user.entity.ts';
-import { StreamSession } from './stream-session.entity.ts';
+import { StreamSession } from '../stream/stream-session.entity.ts';
 
 /** Metadata of a stored media file (cloud recording of a session, or an uploaded overlay/clip). */
 export const MediaAsset = defineEntity({
