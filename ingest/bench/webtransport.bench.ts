@@ -6,7 +6,8 @@
  *
  *   node ingest/bench/webtransport.bench.ts --publishers 10 --idle 50
  *
- * Prints server CPU % of one core, server RSS before/after, bytes received. `run()` returns the
+ * Prints server CPU % of one core (total and per publisher), server RSS before/after, frames (one
+ * write per 33 ms tick) sent and lost, RSS per idle session with --idle. `run()` returns the
  * same figures for the bench runner. WT_BENCH_PROFILE=<dir> writes a V8 CPU profile of the server.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -28,6 +29,9 @@ export interface WebTransportBenchResult {
   readonly serverRssMbAfter: number;
   readonly bytesSent: number;
   readonly bytesReceived: number;
+  readonly framesSent: number;
+  /** Frames whose bytes never reached the server (bytes short ÷ frame size, rounded up). */
+  readonly framesLost: number;
 }
 
 type ServerMessage = { type: 'ready'; port: number; sha256: string } | { type: 'usage'; cpuMicros: number; rss: number; bytes: number };
@@ -79,16 +83,18 @@ export interface WebTransportBenchOptions {
   readonly idleSessions?: number;
 }
 
+const TICK_MS = 33; // ~30 video frames a second
+const frameBytes = (mbps: number): number => Math.round((mbps * 1e6 * TICK_MS) / 8000);
+
 async function publish(session: WebTransportSession, mbps: number, until: number): Promise<number> {
   const stream = await session.createUnidirectionalStream();
-  const tickMs = 33; // ~30 video frames a second
-  const chunk = new Uint8Array(Math.round((mbps * 1e6 * tickMs) / 8000));
+  const chunk = new Uint8Array(frameBytes(mbps));
   const started = performance.now();
   let sent = 0;
   for (let tick = 1; performance.now() < until; tick += 1) {
     await stream.write(chunk);
     sent += chunk.length;
-    const wait = started + tick * tickMs - performance.now();
+    const wait = started + tick * TICK_MS - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   }
   return sent;
@@ -129,6 +135,8 @@ export async function run(options: WebTransportBenchOptions = {}): Promise<WebTr
   child.send('exit');
   await new Promise((resolve) => child.once('exit', resolve));
   const cpuPercent = ((after.cpuMicros - before.cpuMicros) / 1000 / elapsedMs) * 100;
+  const bytesSent = sent.reduce((a, b) => a + b, 0);
+  const bytesReceived = after.bytes - before.bytes;
   return {
     seconds: Math.round(elapsedMs / 100) / 10,
     mbps,
@@ -138,8 +146,10 @@ export async function run(options: WebTransportBenchOptions = {}): Promise<WebTr
     serverRssMbBefore: Math.round(before.rss / 1e5) / 10,
     serverRssMbAfter: Math.round(after.rss / 1e5) / 10,
     rssPerIdleSessionMb,
-    bytesSent: sent.reduce((a, b) => a + b, 0),
-    bytesReceived: after.bytes - before.bytes,
+    bytesSent,
+    bytesReceived,
+    framesSent: bytesSent / frameBytes(mbps),
+    framesLost: Math.ceil(Math.max(0, bytesSent - bytesReceived) / frameBytes(mbps)),
   };
 }
 
@@ -160,7 +170,7 @@ if (process.argv.includes('--serve')) {
     `  server CPU: ${result.serverCpuPercent} % of one core (${result.serverCpuPercentPerPublisher} % per publisher)`,
     `  server RSS: ${result.serverRssMbBefore} MB before, ${result.serverRssMbAfter} MB after`,
     ...(result.rssPerIdleSessionMb === undefined ? [] : [`  server RSS per idle session: ${result.rssPerIdleSessionMb} MB`]),
-    `  bytes: ${result.bytesSent} sent, ${result.bytesReceived} received`,
+    `  frames: ${result.framesSent} sent, ${result.framesLost} lost (bytes: ${result.bytesSent} sent, ${result.bytesReceived} received)`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

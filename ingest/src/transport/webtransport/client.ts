@@ -15,6 +15,7 @@ import { QuicConnection } from './quic-connection.ts';
 import { RequestStream, type RequestStreamOwner } from './request-stream.ts';
 import type { HeaderField } from '../h3/qpack.ts';
 import type { WebTransportSession } from './session.ts';
+import { literalLookup } from './udp-lookup.ts';
 
 export interface CertificateHash {
   readonly algorithm: 'sha-256';
@@ -57,14 +58,14 @@ export async function openClientConnection(url: string, options: WebTransportCli
   if (target.protocol !== 'https:') throw new WebTransportClientError('WebTransport URLs are https://');
   const hostname = target.hostname.replace(/^\[|\]$/g, '');
   const address = isIP(hostname) ? hostname : (await lookup(hostname)).address;
-  const socket = createSocket(isIP(address) === 6 ? 'udp6' : 'udp4');
+  const socket = createSocket({ type: isIP(address) === 6 ? 'udp6' : 'udp4', lookup: literalLookup });
   await new Promise<void>((resolve) => socket.bind(0, isIP(address) === 6 ? '::' : '0.0.0.0', resolve));
   const local = { host: socket.address().address, port: socket.address().port };
   const peer = { host: address, port: Number(target.port || 443) };
   const config = buildNativeConfig({ limits: { ...defaultQuicLimits, ...options.limits } });
   const conn = quiche.Connection.connect(isIP(hostname) ? null : hostname, randomBytes(MAX_CONN_ID_LEN), local, peer, config);
   const quic = new QuicConnection({ conn, socket, local, peer });
-  socket.on('message', (data, rinfo) => quic.receive(data, { host: rinfo.address, port: rinfo.port }));
+  socket.on('message', (data, rinfo) => quic.receive(data, rinfo.address, rinfo.port));
   socket.on('error', () => undefined);
   const h3 = new H3Connection({ role: 'client', quic, maxQueuedStreams: 16, owner });
   void h3.closed.then(() => socket.close());

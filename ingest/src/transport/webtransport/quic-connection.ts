@@ -33,7 +33,14 @@ export class QuicConnection {
   handler: QuicConnectionHandler | undefined;
   private readonly socket: Socket;
   private timer: NodeJS.Timeout | undefined;
+  /** Reused for every datagram: quiche only reads it, and a new object per packet is GC churn. */
+  private recvInfo: { from: HostPort; to: HostPort };
+  /** The next send buffer; replaced only once a packet was handed to dgram. */
+  private spare = Buffer.allocUnsafe(MAX_DATAGRAM_SIZE);
   private flushQueued = false;
+  private dispatching = false;
+  /** Datagrams arrived since the last dispatch: only then can a stream have become readable. */
+  private received = false;
   private established = false;
   private finished = false;
   /** Streams with bytes quiche did not take yet (flow control); retried on every flush. */
@@ -45,6 +52,7 @@ export class QuicConnection {
     this.socket = options.socket;
     this.local = options.local;
     this.peer = options.peer;
+    this.recvInfo = { from: this.peer, to: this.local };
   }
 
   get isClosed(): boolean {
@@ -52,11 +60,16 @@ export class QuicConnection {
   }
 
   /** Feeds one UDP datagram (quiche decrypts in place: the buffer is consumed). */
-  receive(data: Buffer, from: HostPort): void {
+  receive(data: Buffer, host: string, port: number): void {
     if (this.finished) return;
-    this.peer = from;
+    if (this.peer.port !== port || this.peer.host !== host) {
+      this.peer = { host, port };
+      this.recvInfo = { from: this.peer, to: this.local };
+    }
+    // Set even when recv throws: packets coalesced before the bad one were processed.
+    this.received = true;
     try {
-      this.conn.recv(data, { from, to: this.local });
+      this.conn.recv(data, this.recvInfo);
     } catch {
       // quiche already recorded a local error and is closing; a bad packet is otherwise dropped.
     }
@@ -65,7 +78,8 @@ export class QuicConnection {
 
   /** Coalesces work: one flush per turn of the event loop. */
   scheduleFlush(): void {
-    if (this.flushQueued || this.finished) return;
+    // Reads and writes made while a flush dispatches are sent by that flush's send loop.
+    if (this.flushQueued || this.dispatching || this.finished) return;
     this.flushQueued = true;
     setImmediate(this.flush);
   }
@@ -77,6 +91,20 @@ export class QuicConnection {
 
   forgetWriter(streamId: number): void {
     this.blockedWriters.delete(streamId);
+  }
+
+  /**
+   * Builds packets for what quiche holds now rather than on the next turn, then flushes as usual.
+   * For a FIN just written: quiche 0.18 considers a send stream complete once its data is
+   * acknowledged and its final size known, and collects it on the next ACK even if the STREAM
+   * frame carrying a zero-length FIN was never built (cloudflare/quiche#2525). A datagram received
+   * before a deferred flush (the ACK of the last data) would drop the FIN, and the peer would wait
+   * for the end of the stream until the idle timeout (RFC 9000 §3.1: the FIN must be sent).
+   */
+  sendNow(): void {
+    if (this.finished) return;
+    this.sendPackets();
+    this.scheduleFlush(); // re-arms the timer for the packets just sent
   }
 
   /** Closes with an HTTP/3 application error code (RFC 9114 §8.1); idempotent. */
@@ -93,29 +121,40 @@ export class QuicConnection {
   readonly flush = (): void => {
     this.flushQueued = false;
     if (this.finished) return;
-    if (!this.established && this.conn.isEstablished()) {
-      this.established = true;
-      this.handler?.onEstablished();
+    this.dispatching = true;
+    try {
+      if (!this.established && this.conn.isEstablished()) {
+        this.established = true;
+        this.handler?.onEstablished();
+      }
+      if (this.established) this.dispatchStreams();
+    } finally {
+      this.dispatching = false;
     }
-    if (this.established) this.dispatchStreams();
     this.sendPackets();
     this.armTimer();
   };
 
   private dispatchStreams(): void {
-    const handler = this.handler;
-    if (handler) for (const streamId of this.conn.readable()) handler.onReadable(streamId);
+    // Stream data, resets and datagrams only come with packets: a flush for a write or a timer
+    // skips the readable() walk (a native iterator per call). A reader that left data unread pulls
+    // it from quiche itself; only a waiting reader needs the wake-up, and it waits for new packets.
+    if (this.received) {
+      this.received = false;
+      const handler = this.handler;
+      if (handler) for (const streamId of this.conn.readable()) handler.onReadable(streamId);
+      // RFC 9221 datagrams are not used by the ingest: drain and count them so quiche's queue never fills.
+      while (this.conn.dgramRecvQueueLen() > 0 && this.conn.dgramRecvVec() !== null) this.datagramsReceived += 1;
+    }
     if (this.blockedWriters.size > 0) {
       const writers = [...this.blockedWriters.values()];
       this.blockedWriters.clear();
       for (const retry of writers) retry();
     }
-    // RFC 9221 datagrams are not used by the ingest: drain and count them so quiche's queue never fills.
-    while (this.conn.dgramRecvQueueLen() > 0 && this.conn.dgramRecvVec() !== null) this.datagramsReceived += 1;
   }
 
   private sendPackets(): void {
-    let packet = Buffer.allocUnsafe(MAX_DATAGRAM_SIZE);
+    let packet = this.spare;
     for (;;) {
       let result;
       try {
@@ -129,6 +168,7 @@ export class QuicConnection {
       this.socket.send(packet, 0, length, info.to.port, info.to.host);
       packet = Buffer.allocUnsafe(MAX_DATAGRAM_SIZE);
     }
+    this.spare = packet;
   }
 
   private armTimer(): void {

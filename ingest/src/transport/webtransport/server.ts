@@ -12,6 +12,7 @@ import { buildNativeConfig, defaultQuicLimits, MAX_CONN_ID_LEN, MAX_DATAGRAM_SIZ
 import { QuicConnection } from './quic-connection.ts';
 import type { Header } from '@matrixai/quic/native/types.js';
 import type { WebTransportCloseInfo, WebTransportSession } from './session.ts';
+import { literalLookup } from './udp-lookup.ts';
 
 export interface ServerCertificate {
   readonly certPem: string;
@@ -71,7 +72,7 @@ export class WebTransportServer {
   /** Binds the UDP socket and starts accepting connections. */
   static async listen(options: WebTransportServerOptions): Promise<WebTransportServer> {
     const host = options.host ?? '0.0.0.0';
-    const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize: 4 * 1024 * 1024 });
+    const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize: 4 * 1024 * 1024, lookup: literalLookup });
     const server = new WebTransportServer(socket, options);
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
@@ -131,6 +132,17 @@ export class WebTransportServer {
   }
 
   private readonly onMessage = (data: Buffer, rinfo: RemoteInfo): void => {
+    // RFC 9000 §17.3: a short-header packet (high bit 0) carries our connection ID right after the
+    // first byte, at the length we chose (MAX_CONN_ID_LEN). Looking it up directly skips quiche's
+    // Header parse (an object and three byte arrays per packet); long headers and misses (e.g. the
+    // client's original DCID) take the full path below.
+    if (data.length > MAX_CONN_ID_LEN && ((data[0] ?? 0) & 0x80) === 0) {
+      const known = this.byConnectionId.get(data.toString('hex', 1, 1 + MAX_CONN_ID_LEN));
+      if (known) {
+        known.quic.receive(data, rinfo.address, rinfo.port);
+        return;
+      }
+    }
     let header;
     try {
       header = quiche.Header.fromSlice(data, MAX_CONN_ID_LEN);
@@ -140,7 +152,7 @@ export class WebTransportServer {
     }
     const from = { host: rinfo.address, port: rinfo.port };
     const connection = this.byConnectionId.get(hex(header.dcid)) ?? this.accept(header, data, from);
-    if (connection) connection.quic.receive(data, from);
+    if (connection) connection.quic.receive(data, from.host, from.port);
     else this.packetsDropped += 1;
   };
 

@@ -267,7 +267,10 @@ export class QuicSendSide {
       return;
     }
     this.counters.bufferedBytes -= written;
-    this.quic.scheduleFlush();
+    const finWritten = pending.fin && written >= pending.bytes.length;
+    // A FIN goes into a packet before any further datagram is processed (see QuicConnection.sendNow).
+    if (finWritten) this.quic.sendNow();
+    else this.quic.scheduleFlush();
     if (written >= pending.bytes.length) {
       this.pending = undefined;
       if (pending.fin) this.markFinished();
