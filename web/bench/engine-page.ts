@@ -38,11 +38,14 @@ async function runEngine(options: RunOptions): Promise<unknown> {
     },
     { width: 1280, height: 720, fps: 30, videoBitrateKbps: 3000, audioBitrateKbps: 128 },
   );
+  const liveSince = performance.now();
   await new Promise((r) => setTimeout(r, options.seconds * 1000));
   await engine.stopLive();
   await engine.close();
   scene.stop();
-  return { renderer, clockOriginEpochMs: engine.clockOriginEpochMs, stats, errors, transport, longTasks: longTasks.count(), longTaskMaxMs: longTasks.maxMs() };
+  return { renderer, clockOriginEpochMs: engine.clockOriginEpochMs, stats, errors, transport, longTasks: longTasks.count(), longTaskMaxMs: longTasks.maxMs(),
+    longTasksLive: longTasks.countSince(liveSince), longTaskStarts: longTasks.starts(),
+  };
 }
 
 (window as unknown as { runEngine: typeof runEngine }).runEngine = runEngine;

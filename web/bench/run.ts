@@ -18,8 +18,8 @@ const chromiumArgs = [
 ];
 
 interface EngineResult {
-  renderer: string; clockOriginEpochMs: number; errors: string[]; longTasks: number; longTaskMaxMs: number;
-  stats: { fpsOut: number; framesDropped: number; encodeMsP50: number; encodeMsP95: number; composeMsP50?: number; composeMsP95?: number; dropsBy?: { encoder: number; send: number; clock: number }; videoBitrateKbps: number; sendLatencyMs: number | null; rttMs: number | null; transport: string | null }[];
+  renderer: string; clockOriginEpochMs: number; errors: string[]; longTasks: number; longTaskMaxMs: number; longTasksLive: number; longTaskStarts: number[];
+  stats: { fpsOut: number; framesDropped: number; encodeMsP50: number; encodeMsP95: number; composeMsP50?: number; composeMsP95?: number; dropsBy?: { encoder: number; send: number; clock: number; sendAudio?: number }; clockLate?: { frames: number; maxMs: number; sourceFramesSkipped: number }; videoBitrateKbps: number; sendLatencyMs: number | null; rttMs: number | null; transport: string | null }[];
 }
 interface RecorderResult { mimeType: string; frames: number; bytes: number; composeMsP50: number; composeMsP95: number; longTasks: number; longTaskMaxMs: number }
 
@@ -93,6 +93,10 @@ function report(engine: { result: EngineResult; cpuPercent: number }, recorder: 
     ['audio frames received / undeclared', `${collector.audioFrames()} / ${collector.undeclaredFrames()}`, 'n/a'],
     ['dropped frames (encoder+send+clock)', `${lastLive?.framesDropped ?? '—'} (${lastLive?.dropsBy?.encoder ?? '—'}+${lastLive?.dropsBy?.send ?? '—'}+${lastLive?.dropsBy?.clock ?? '—'})`, 'n/a'],
     ['main-thread long tasks (>50 ms)', `${e.longTasks} (max ${fmt(e.longTaskMaxMs)} ms)`, `${recorder.result.longTasks} (max ${fmt(recorder.result.longTaskMaxMs)} ms)`],
+    ['  of them while live (after goLive)', String(e.longTasksLive), 'n/a'],
+    ['late frames (for their slot) / max ms', `${lastLive?.clockLate?.frames ?? '—'} / ${fmt(lastLive?.clockLate?.maxMs)}`, 'n/a'],
+    ['source frames never drawn', String(lastLive?.clockLate?.sourceFramesSkipped ?? '—'), 'n/a'],
+    ['audio frames dropped by send queue', String(lastLive?.dropsBy?.sendAudio ?? '—'), 'n/a'],
     ['compose ms p50 / p95', `${fmt(pct(steady.map((s) => s.composeMsP50 ?? Number.NaN), 50), 2)} / ${fmt(pct(steady.map((s) => s.composeMsP95 ?? Number.NaN), 95), 2)}`, `${fmt(recorder.result.composeMsP50, 2)} / ${fmt(recorder.result.composeMsP95, 2)}`],
     ['encode ms p50 / p95', `${fmt(pct(steady.map((s) => s.encodeMsP50), 50), 2)} / ${fmt(pct(steady.map((s) => s.encodeMsP95), 95), 2)}`, 'n/a'],
     ['glass-to-ingest ms p50 / p95', `${fmt(pct(latencies, 50))} / ${fmt(pct(latencies, 95))}`, 'n/a'],
@@ -105,6 +109,7 @@ function report(engine: { result: EngineResult; cpuPercent: number }, recorder: 
   console.log(`${'metric'.padEnd(width)}  ${'worker engine'.padEnd(22)}  MediaRecorder`);
   for (const [name, a, b] of rows) console.log(`${name.padEnd(width)}  ${a.padEnd(22)}  ${b}`);
   if (e.errors.length > 0) console.log(`engine errors: ${e.errors.join(', ')}`);
+  if (e.longTaskStarts.length > 0) console.log(`engine page long tasks at (s after page start): ${e.longTaskStarts.map((t) => (t / 1000).toFixed(1)).join(', ')}`);
 }
 
 await main();

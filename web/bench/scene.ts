@@ -50,14 +50,17 @@ export async function openScene(): Promise<SceneParts> {
 }
 
 /** Main-thread long tasks (> 50 ms) seen by a PerformanceObserver while the bench runs. */
-export function watchLongTasks(): { count: () => number; maxMs: () => number } {
-  let count = 0;
+export function watchLongTasks(): { count: () => number; maxMs: () => number; countSince: (ms: number) => number; starts: () => number[] } {
+  const starts: number[] = [];
   let max = 0;
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
-      count += 1;
+      starts.push(entry.startTime);
       max = Math.max(max, entry.duration);
     }
   }).observe({ type: 'longtask', buffered: false });
-  return { count: () => count, maxMs: () => max };
+  return {
+    count: () => starts.length, maxMs: () => max, starts: () => [...starts],
+    countSince: (ms) => starts.filter((t) => t >= ms).length,
+  };
 }

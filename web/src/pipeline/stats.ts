@@ -46,6 +46,7 @@ export class EngineStatsCollector {
         encoder: encoder?.video.framesDropped ?? 0, send: queue?.droppedByKind.video ?? 0, clock: compositor.missedTicks,
         sendAudio: queue?.droppedByKind.audio ?? 0,
       },
+      clockLate: { frames: compositor.lateTicks, maxMs: compositor.maxLateMs, sourceFramesSkipped: compositor.sourceFramesSkipped },
     };
     this.#last = { at: now, framesIn, framesOut: compositor.framesOut, bytes };
     return stats;

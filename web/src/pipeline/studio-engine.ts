@@ -53,6 +53,11 @@ export interface EngineStats {
    * missed; `sendAudio`: audio frames the send queue dropped (outage longer than its backlog window).
    */
   readonly dropsBy?: { readonly encoder: number; readonly send: number; readonly clock: number; readonly sendAudio?: number };
+  /**
+   * Compositor slots produced more than one frame interval late (still for their slot, so not
+   * drops) and the most overdue one; source frames replaced before they were ever drawn.
+   */
+  readonly clockLate?: { readonly frames: number; readonly maxMs: number; readonly sourceFramesSkipped: number };
 }
 
 export interface AudioLevels { readonly [sourceId: string]: { readonly peak: number; readonly rms: number } }

@@ -21,7 +21,12 @@ export interface WorkerInit {
   readonly renderer: RendererKind | 'auto';
 }
 
-export interface AudioFormat { readonly sampleRate: number; readonly channels: number }
+export interface AudioFormat {
+  readonly sampleRate: number;
+  readonly channels: number;
+  /** Delay the mixer adds before samples reach its track (see AudioMixer.format). */
+  readonly latencyMs?: number;
+}
 
 /**
  * Everything per frame happens here: compose → encode → packetize → send, and record. The main
@@ -51,6 +56,7 @@ class StudioWorker {
     const compositor = new Compositor({
       canvas: new OffscreenCanvas(init.output.width, init.output.height), output: init.output, fps: init.output.fps,
       clock: this.#clock, renderer: init.renderer, onFrame: (frame) => { this.#onFrame(frame); },
+      accepts: () => this.#encoder?.video.accepting ?? true, onRefused: () => { this.#encoder?.video.refuse(); },
     });
     this.#compositor = compositor;
     compositor.start();

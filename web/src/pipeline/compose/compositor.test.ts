@@ -112,3 +112,34 @@ describe('Compositor clock', () => {
     expect(stamps.every((t, i) => i === 0 || t > (stamps[i - 1] ?? 0))).toBe(true);
   });
 });
+
+describe('Compositor pictures', () => {
+  it('draws a new camera picture in the PIP (scaled once, repeated), and stamps frames with capture time', async () => {
+    let push: ((frame: VideoFrame) => void) | undefined;
+    const frames = new ReadableStream<VideoFrame>({ start(controller) { push = (f) => { controller.enqueue(f); }; } });
+    const picture = async (rgb: Rgb, timestamp: number) => new VideoFrame(await solidBitmap(rgb, 1280, 720), { timestamp });
+    const c = new Compositor({ canvas: new OffscreenCanvas(1, 1), output, fps: 30, clock: new SessionClock(), renderer: '2d', onFrame: (f) => { f.close(); } });
+    compositor = c;
+    c.addSource(FrameSource.fromImage('scr', 'screen', await solidBitmap(GREEN, 1920, 1080)));
+    c.addSource(FrameSource.fromStream('cam', 'camera', frames));
+    c.setLayout('screen-camera');
+    c.setPip({ x: 900, y: 500, width: 320, height: 180 });
+    const colourAt = async (settle: () => Promise<void>) => {
+      await settle();
+      const frame = c.compose();
+      try {
+        return { rgb: pixelAt(framePixels(frame), 1060, 590), timestamp: frame.timestamp };
+      } finally { frame.close(); }
+    };
+    const wait = () => new Promise<void>((r) => setTimeout(r, 50));
+    push?.(await picture(RED, 1_000_000));
+    const first = await colourAt(wait);
+    const repeat = await colourAt(wait);
+    push?.(await picture(BLUE, 1_033_333));
+    const second = await colourAt(wait);
+    expect([near(first.rgb, RED), near(repeat.rgb, RED), near(second.rgb, BLUE)]).toEqual([true, true, true]);
+    // A repeat has nothing new: it is stamped later than the picture it repeats (the slot time).
+    expect(repeat.timestamp).toBeGreaterThan(first.timestamp);
+    expect(second.timestamp).toBeGreaterThan(repeat.timestamp);
+  });
+});

@@ -1,5 +1,6 @@
 import type { Micro } from '@streamhub/shared/time';
 import { chooseAudioConfig, type AudioTarget } from './codec-choice.ts';
+import { AudioClockTracker, restampChunk } from './audio-clock.ts';
 import type { EncodedMedia } from './encoded.ts';
 
 export interface AudioEncodeOptions extends AudioTarget {
@@ -7,6 +8,8 @@ export interface AudioEncodeOptions extends AudioTarget {
   readonly onError: (error: Error) => void;
   /** Session-clock time now; anchors the first sample (audio and video share one clock). */
   readonly now: () => Micro;
+  /** How long before it arrives a sample was made, beyond jitter (the mixer's render delay). */
+  readonly latencyMs?: number;
 }
 
 /**
@@ -19,6 +22,8 @@ export class AudioEncodeStage {
   readonly config: AudioEncoderConfig;
   readonly #encoder: AudioEncoder;
   readonly #now: () => Micro;
+  readonly #latencyUs: number;
+  readonly #drift = new AudioClockTracker();
   #anchor: number | null = null;
   #samples = 0;
   /** Buffers held until the anchor is known (the first ANCHOR_WINDOW_S of a timeline). */
@@ -31,8 +36,10 @@ export class AudioEncodeStage {
   private constructor(config: AudioEncoderConfig, options: AudioEncodeOptions) {
     this.config = config;
     this.#now = options.now;
+    this.#latencyUs = (options.latencyMs ?? 0) * 1000;
     this.#encoder = new AudioEncoder({
-      output: (chunk, meta) => {
+      output: (encoded, meta) => {
+        const chunk = restampChunk(encoded, this.#drift.stamp(encoded.timestamp));
         this.chunksOut += 1;
         this.bytesOut += chunk.byteLength;
         if (meta?.decoderConfig) this.decoderConfig = meta.decoderConfig;
@@ -55,16 +62,14 @@ export class AudioEncodeStage {
       data.close();
       return;
     }
-    const arrived = this.#now() - (data.numberOfFrames / data.sampleRate) * 1e6;
-    if (this.#anchor !== null && arrived - this.#timeAt(this.#samples, data.sampleRate) > REANCHOR_US) {
-      // Chromium's encoders stamp output from the first input + sample count and ignore later
-      // input timestamps, so a new timeline needs a fresh encoder configuration.
-      this.#encoder.reset();
-      this.#encoder.configure(this.config);
-      this.#anchor = null;
-      this.#samples = 0;
-    }
+    // When the buffer's first sample was made: arrival minus its own length and the source's delay.
+    const arrived = this.#now() - (data.numberOfFrames / data.sampleRate) * 1e6 - this.#latencyUs;
     if (this.#anchor !== null) {
+      // Missing samples (lost buffers, a suspended context) move the output timestamps
+      // (audio-clock.ts), never the encoder: resetting it lost queued audio, and anchoring anew
+      // on the burst read after a stall put audio 0.7 s late (seen at load average 13).
+      const at = this.#timeAt(this.#samples, data.sampleRate);
+      this.#drift.observe(arrived - at, arrived, at);
       this.#encodeNext(data);
       return;
     }
@@ -113,13 +118,6 @@ export class AudioEncodeStage {
     if (this.#encoder.state !== 'closed') this.#encoder.close();
   }
 }
-
-/**
- * When audio arrives this much later than its sample count says, samples were missing (context
- * suspended, device switched) and audio is re-anchored to the clock. Only forward: buffers that
- * arrive late in a burst after a stall are contiguous and keep their sample-count time.
- */
-const REANCHOR_US = 500_000;
 
 /** Audio held at the start of a timeline to find its least-delayed anchor (adds this much latency once). */
 const ANCHOR_WINDOW_S = 0.1;

@@ -106,7 +106,7 @@ describe('VideoEncodeStage', () => {
 });
 
 describe('AudioEncodeStage', () => {
-  it('re-anchors to the session clock when audio stops and restarts', async () => {
+  it('stays on the session clock when audio stops and restarts', async () => {
     const chunks: EncodedMedia[] = [];
     let clock = 0;
     const encoder = await AudioEncodeStage.create({

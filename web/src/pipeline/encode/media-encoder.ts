@@ -7,7 +7,7 @@ import { VideoEncodeStage } from './video-encode.ts';
 export interface MediaEncoderOptions {
   readonly output: OutputSettings;
   readonly clock: SessionClock;
-  readonly audio: { readonly sampleRate: number; readonly channels: number } | null;
+  readonly audio: { readonly sampleRate: number; readonly channels: number; readonly latencyMs?: number } | null;
   readonly onMedia: (media: EncodedMedia) => void;
   readonly onError: (error: Error) => void;
 }

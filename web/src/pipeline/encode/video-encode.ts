@@ -55,6 +55,17 @@ export class VideoEncodeStage {
 
   get queueDepth(): number { return this.#encoder.encodeQueueSize; }
 
+  /** Whether a frame offered now would be encoded (not dropped for a full queue). */
+  get accepting(): boolean {
+    return this.#encoder.state === 'configured' && this.#encoder.encodeQueueSize < this.#maxQueue;
+  }
+
+  /** Counts a frame dropped for a full queue before it was even composed (saves drawing it). */
+  refuse(): void {
+    this.framesIn += 1;
+    this.framesDropped += 1;
+  }
+
   requestKeyframe(): void { this.#forceKey = true; }
 
   encode(frame: VideoFrame): void {
