@@ -1,6 +1,7 @@
 import type { FrameMessage, TrackMessage, WireMessage } from '@streamhub/shared';
 import type { SessionStatus } from '@streamhub/shared/relay-status';
 import type { IngestSession, RelayDestination } from '../live/contracts.ts';
+import { AudioCoalescer } from './fanout/audio-coalescer.ts';
 import { DestinationOutput, type OutputOptions } from './fanout/destination-output.ts';
 import { GopCache } from './fanout/gop-cache.ts';
 import type { FlvTag } from './flv/flv-tag-reader.ts';
@@ -16,6 +17,8 @@ export interface RelaySessionOptions {
   readonly videoPath: VideoPath;
   readonly output: OutputOptions;
   readonly statusIntervalMs: number;
+  /** Longest audio waits for the next video frame (0: never), see RelayOptions. */
+  readonly audioHoldMs: number;
   readonly logger: RelayLogger;
   /** Grace before SIGTERM (and again before SIGKILL) when FFmpeg is stopped. */
   readonly killGraceMs: number;
@@ -25,8 +28,9 @@ const STOP = Symbol('stop');
 
 /**
  * One publisher session, the only place that knows the whole server-side flow:
- *   wire frames → FlvPipeline (H.264/AAC → FLV tags in Node; Opus → Mediabunny Matroska → FFmpeg
- *   → AAC-LC in FLV) → GopCache + one DestinationOutput (own RTMP connection) per destination.
+ *   wire frames → FlvPipeline (H.264/AAC → FLV tags in Node; Opus → Matroska → FFmpeg → AAC-LC
+ *   in FLV) → AudioCoalescer (audio rides with the next video frame) → GopCache + one
+ *   DestinationOutput (own RTMP connection) per destination.
  * Isolation: at most one FFmpeg per session, doing the only codec work (Opus → AAC) and never
  * seeing a destination; the fan-out is non-blocking sockets in Node, each with a bounded queue,
  * drop policy, stall detection and its own reconnect loop, so no destination can delay another.
@@ -34,6 +38,8 @@ const STOP = Symbol('stop');
 export class RelaySession {
   readonly sessionId: string;
   readonly latency = new LatencyRecorder();
+  /** The same for audio frames (Opus: from the packet holding the AAC frame's first sample). */
+  readonly audioLatency = new LatencyRecorder();
   readonly #session: IngestSession;
   readonly #options: RelaySessionOptions;
   readonly #redactor = new Redactor();
@@ -41,6 +47,7 @@ export class RelaySession {
   readonly #gop = new GopCache();
   readonly #tracks = new Map<number, TrackMessage>();
   readonly #outputs = new Map<string, DestinationOutput>();
+  readonly #coalescer: AudioCoalescer;
   #pipeline: FlvPipeline | null = null;
   #state: SessionStatus['state'] = 'waiting';
   #startedAtMs: number | null = null;
@@ -53,6 +60,7 @@ export class RelaySession {
     this.sessionId = session.grant.sessionId;
     this.#session = session;
     this.#options = options;
+    this.#coalescer = new AudioCoalescer((tags) => this.#fanOut(tags), options.audioHoldMs);
     for (const destination of session.grant.destinations) this.addDestination(destination);
   }
 
@@ -119,9 +127,10 @@ export class RelaySession {
 
   #startPipeline(baseUs: number): FlvPipeline {
     const tracks = [...this.#tracks.values()];
+    this.#coalescer.hold = this.#options.audioHoldMs > 0 && tracks.some((t) => t.kind === 'video');
     this.#pipeline = new FlvPipeline({
-      tracks, baseUs, videoPath: this.#options.videoPath, ffmpegPath: this.#options.ffmpegPath,
-      onTags: (tags) => this.#onTags(tags),
+      tracks, baseUs, videoPath: this.#options.videoPath, ffmpegPath: this.#options.ffmpegPath, audioHoldMs: this.#options.audioHoldMs,
+      onTags: (tags) => this.#coalescer.push(tags),
       onFatal: (error) => this.#fatal(error),
       onStderr: (line) => this.#log('debug', `ffmpeg: ${line}`),
     });
@@ -132,7 +141,7 @@ export class RelaySession {
     return this.#pipeline;
   }
 
-  #onTags(tags: FlvTag[]): void {
+  #fanOut(tags: FlvTag[]): void {
     for (const tag of tags) this.#gop.add(tag);
     for (const output of this.#outputs.values()) output.push(tags);
   }
@@ -149,6 +158,7 @@ export class RelaySession {
   /** End of the publisher's stream: let FFmpeg flush, then let the outputs drain (bounded). */
   async #finishGracefully(): Promise<void> {
     await this.#pipeline?.finish(3000);
+    this.#coalescer.flush();
     await Promise.all([...this.#outputs.values()].map((output) => output.drain(1000)));
   }
 
@@ -156,6 +166,7 @@ export class RelaySession {
     this.#stopping = true;
     if (this.#statusTimer) clearInterval(this.#statusTimer);
     this.#statusTimer = null;
+    this.#coalescer.close();
     for (const output of this.#outputs.values()) output.stop();
     await this.#pipeline?.close(this.#options.killGraceMs);
     this.#state = 'ended';
@@ -177,7 +188,7 @@ export class RelaySession {
       snapshot: () => this.#gop.snapshot(),
       // Before the tracks are known, assume video (a destination must start on a keyframe).
       get videoExpected() { return tracks.size === 0 || [...tracks.values()].some((t) => t.kind === 'video'); },
-      onLatency: (ms) => this.latency.record(ms),
+      onLatency: (kind, ms) => (kind === 'video' ? this.latency : this.audioLatency).record(ms),
       onEvent: (level, message) => this.#log(level, message, { destinationId: destination.id }),
     });
     this.#outputs.set(destination.id, output);

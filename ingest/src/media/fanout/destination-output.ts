@@ -12,6 +12,8 @@ export interface OutputOptions {
   /** Connect + RTMP handshake + publish must finish within this (a black hole never answers). */
   readonly connectTimeoutMs: number;
   readonly chunkSize: number;
+  /** Extra CA certificates (PEM) for rtmps:// destinations, besides Node's bundled roots. */
+  readonly extraCa?: readonly string[];
   /** Above this many unsent bytes, non-key video is dropped until the next keyframe. */
   readonly softQueueBytes: number;
   /** Above this many unsent bytes, or no progress for `stallTimeoutMs`, the connection is dropped and retried. */
@@ -25,7 +27,8 @@ export interface OutputOptions {
 export interface OutputHost {
   snapshot(): { readonly headers: readonly FlvTag[]; readonly gop: readonly FlvTag[] };
   readonly videoExpected: boolean;
-  onLatency(ms: number): void;
+  /** Ingest-added latency of one frame that reached the kernel (not for GOP-cache bursts). */
+  onLatency(kind: 'video' | 'audio', ms: number): void;
   onEvent(level: 'info' | 'warn', message: string): void;
 }
 
@@ -81,7 +84,9 @@ export class DestinationOutput {
   async #connect(): Promise<void> {
     this.#state = { state: 'connecting' };
     try {
-      const publisher = await RtmpPublisher.connect(this.destination.url, { timeoutMs: this.#options.connectTimeoutMs, chunkSize: this.#options.chunkSize });
+      const publisher = await RtmpPublisher.connect(this.destination.url, {
+        timeoutMs: this.#options.connectTimeoutMs, chunkSize: this.#options.chunkSize, ...(this.#options.extraCa ? { extraCa: this.#options.extraCa } : {}),
+      });
       if (this.#stateNow() !== 'connecting') { publisher.close(); return; }
       this.#publisher = publisher;
       publisher.onClose((error) => this.#fail(error));
@@ -160,6 +165,7 @@ export class DestinationOutput {
     }
     const batch: { tag: FlvTag; timestamp: number }[] = [];
     const received: number[] = [];
+    const audioReceived: number[] = [];
     let frames = 0;
     for (const tag of tags) {
       if (!this.#policy.admit(tag, publisher.pendingBytes)) continue;
@@ -170,11 +176,12 @@ export class DestinationOutput {
       if (tag.kind === 'video' && !tag.sequenceHeader) {
         frames++;
         if (tag.receivedAt !== null && !fromCache) received.push(tag.receivedAt);
-      }
+      } else if (tag.kind === 'audio' && tag.receivedAt !== null && !fromCache) audioReceived.push(tag.receivedAt);
     }
-    const bytes = publisher.send(batch, received.length === 0 ? undefined : () => {
+    const bytes = publisher.send(batch, received.length === 0 && audioReceived.length === 0 ? undefined : () => {
       const now = performance.now();
-      for (const at of received) this.#host.onLatency(now - at);
+      for (const at of received) this.#host.onLatency('video', now - at);
+      for (const at of audioReceived) this.#host.onLatency('audio', now - at);
     });
     this.#stats.framesSent += frames;
     this.#meter.add(bytes, frames);

@@ -16,6 +16,8 @@ export interface FlvPipelineOptions {
   readonly tracks: readonly TrackMessage[];
   readonly videoPath: VideoPath;
   readonly ffmpegPath: string | null;
+  /** Longest Opus waits to go to FFmpeg with the next video frame (0: at once), see RelayOptions. */
+  readonly audioHoldMs: number;
   /** The session timestamp that maps to START_OFFSET_MS. */
   readonly baseUs: number;
   readonly onTags: (tags: FlvTag[]) => void;
@@ -39,6 +41,8 @@ export class FlvPipeline {
   readonly #video: VideoTrackMessage | undefined;
   readonly #audio: AudioTrackMessage | undefined;
   readonly #inFlight: number[] = [];
+  /** Opus packets sent to FFmpeg: output-timeline ms and arrival, to date the AAC that comes back. */
+  readonly #opusArrivals: { ms: number; at: number }[] = [];
   readonly #reader = new FlvTagReader();
   readonly #lastUs = new Map<number, number>();
   #remuxer: MatroskaRemuxer | null = null;
@@ -82,7 +86,9 @@ export class FlvPipeline {
     };
     const [only] = tracks;
     if (this.#options.videoPath === 'node' && tracks.length === 1 && only?.kind === 'audio' && only.codec === 'opus') {
-      this.#opus = new OpusMatroskaWriter(only, write, (us) => START_OFFSET_MS + Math.max(0, us - this.#options.baseUs) / 1000);
+      // With video, Opus waits for the next video frame (flushed in `push`), so FFmpeg wakes once per frame.
+      const holdMs = this.#video ? this.#options.audioHoldMs : 0;
+      this.#opus = new OpusMatroskaWriter(only, write, { toMs: (us) => START_OFFSET_MS + Math.max(0, us - this.#options.baseUs) / 1000, holdMs });
       return;
     }
     this.#remuxer = new MatroskaRemuxer(tracks, write, (us) => (START_OFFSET_MS * 1000 + Math.max(0, us - this.#options.baseUs)) / 1e6);
@@ -101,8 +107,17 @@ export class FlvPipeline {
       : tags.filter((t) => !(t.kind === 'video' && t.data[1] === 2)); // drop AVC end-of-sequence (E.4.3.1)
     for (const tag of kept) {
       if (tag.kind === 'video' && !tag.sequenceHeader) tag.receivedAt = this.#inFlight.shift() ?? null;
+      else if (tag.kind === 'audio' && !tag.sequenceHeader && this.#opus) tag.receivedAt = this.#opusArrival(tag.timestamp);
     }
     if (kept.length > 0) this.#options.onTags(kept);
+  }
+
+  /** Arrival of the Opus packet holding the AAC frame's first sample (the newest one at or before `ms`). */
+  #opusArrival(ms: number): number | null {
+    const arrivals = this.#opusArrivals;
+    while (arrivals.length > 1 && (arrivals[1]?.ms ?? Infinity) <= ms) arrivals.shift();
+    const first = arrivals[0];
+    return first && first.ms <= ms ? first.at : null;
   }
 
   /** Adds one frame; resolves when the next may come (backpressure of the FFmpeg path). */
@@ -117,20 +132,27 @@ export class FlvPipeline {
     const direct = this.#options.videoPath === 'node' && (isVideo || this.#audio?.codec !== 'opus');
     if (direct) {
       const tag = isVideo ? this.#writer.videoFrame(frame) : this.#writer.audioFrame(frame);
-      tag.receivedAt = isVideo ? receivedAt : null;
+      tag.receivedAt = receivedAt;
       this.#options.onTags([tag]);
+      if (isVideo) this.#opus?.flush();
       return 'written';
     }
     if (isVideo) {
       this.#inFlight.push(receivedAt);
       if (this.#inFlight.length > MAX_IN_FLIGHT) this.#inFlight.shift();
     }
-    if (this.#opus) { this.#opus.push(frame); return 'written'; }
+    if (this.#opus) {
+      this.#opusArrivals.push({ ms: START_OFFSET_MS + Math.max(0, frame.timestamp - this.#options.baseUs) / 1000, at: receivedAt });
+      if (this.#opusArrivals.length > MAX_IN_FLIGHT) this.#opusArrivals.shift();
+      this.#opus.push(frame);
+      return 'written';
+    }
     return (await this.#remuxer?.push(frame)) ?? 'written';
   }
 
   /** End of stream: flush the muxer and let FFmpeg finish (bounded). */
   async finish(timeoutMs: number): Promise<void> {
+    this.#opus?.flush();
     await this.#remuxer?.finish();
     const ffmpeg = this.#ffmpeg;
     if (!ffmpeg) return;

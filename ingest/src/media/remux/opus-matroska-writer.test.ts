@@ -12,7 +12,10 @@ import { OpusMatroskaWriter } from './opus-matroska-writer.ts';
 const run = promisify(execFile);
 
 describe('OpusMatroskaWriter', () => {
-  it('writes Matroska that FFmpeg reads back as Opus, every packet at its timestamp', async () => {
+  it.each([
+    { name: 'one write per packet', holdMs: 0, flushEvery: 1 },
+    { name: 'held, one write per 3 packets (flush as on a video frame)', holdMs: 60_000, flushEvery: 3 },
+  ])('writes Matroska that FFmpeg reads back as Opus, every packet at its timestamp: $name', async ({ holdMs, flushEvery }) => {
     const fixture = await makeFixture({ audio: 'opus', seconds: 2, width: 320, height: 240 });
     let track: TrackMessage | undefined;
     const frames: FrameMessage[] = [];
@@ -22,9 +25,14 @@ describe('OpusMatroskaWriter', () => {
     }
     if (track?.kind !== 'audio') throw new Error('fixture has no audio track');
     const chunks: Buffer[] = [];
-    const writer = new OpusMatroskaWriter(track, (bytes) => chunks.push(bytes), (us) => 1000 + us / 1000);
-    for (const frame of frames) writer.push(frame);
-    expect(chunks).toHaveLength(frames.length + 1); // header, then one write per packet
+    const writer = new OpusMatroskaWriter(track, (bytes) => chunks.push(bytes), { toMs: (us) => 1000 + us / 1000, holdMs });
+    frames.forEach((frame, i) => {
+      writer.push(frame);
+      if ((i + 1) % flushEvery === 0) writer.flush();
+    });
+    writer.flush();
+    writer.close();
+    expect(chunks).toHaveLength(Math.ceil(frames.length / flushEvery) + 1); // header, then one write per flush
     const path = join(await tempDir(), 'opus.mka');
     await writeFile(path, Buffer.concat(chunks));
     const { stdout } = await run('ffprobe', ['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'stream=codec_name,sample_rate,channels:packet=pts_time', '-of', 'json', path]);

@@ -81,24 +81,49 @@ export function opusMatroskaCluster(timestampMs: number, payload: Uint8Array): B
   return element(ID.cluster, [uint(ID.timestamp, Math.max(0, Math.round(timestampMs))), element(ID.simpleBlock, block)]);
 }
 
-/** Session Opus frames → Matroska bytes for FFmpeg's stdin, one `onData` call per frame. */
+/**
+ * Session Opus frames → Matroska bytes for FFmpeg's stdin. With `holdMs` > 0, clusters are held
+ * until `flush()` (the relay calls it when a video frame arrives) or for at most `holdMs`, and go
+ * out in one write: FFmpeg then wakes once per video frame instead of once per 20 ms Opus packet.
+ */
 export class OpusMatroskaWriter {
   readonly #onData: (bytes: Buffer) => void;
   readonly #toMs: (timestampUs: number) => number;
+  readonly #holdMs: number;
+  #held: Buffer[] = [];
+  #timer: NodeJS.Timeout | null = null;
   #closed = false;
 
   /** `toMs` maps session timestamps (µs) onto the output timeline (shared with the Node-built FLV tags). */
-  constructor(track: AudioTrackMessage, onData: (bytes: Buffer) => void, toMs: (timestampUs: number) => number) {
+  constructor(track: AudioTrackMessage, onData: (bytes: Buffer) => void, options: { readonly toMs: (timestampUs: number) => number; readonly holdMs?: number }) {
     this.#onData = onData;
-    this.#toMs = toMs;
+    this.#toMs = options.toMs;
+    this.#holdMs = options.holdMs ?? 0;
     onData(opusMatroskaHeader(track));
   }
 
   push(frame: FrameMessage): void {
-    if (!this.#closed) this.#onData(opusMatroskaCluster(this.#toMs(frame.timestamp), frame.payload));
+    if (this.#closed) return;
+    const cluster = opusMatroskaCluster(this.#toMs(frame.timestamp), frame.payload);
+    if (this.#holdMs <= 0) { this.#onData(cluster); return; }
+    this.#held.push(cluster);
+    this.#timer ??= setTimeout(() => this.flush(), this.#holdMs);
+  }
+
+  /** Writes the held clusters, if any, in one piece. */
+  flush(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    if (this.#held.length === 0 || this.#closed) return;
+    const bytes = this.#held.length === 1 ? this.#held[0] : Buffer.concat(this.#held);
+    this.#held = [];
+    if (bytes) this.#onData(bytes);
   }
 
   close(): void {
     this.#closed = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#held = [];
   }
 }

@@ -1,6 +1,6 @@
-import { connect as tcpConnect, type Socket } from 'node:net';
+import { connect as tcpConnect, isIP, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { connect as tlsConnect } from 'node:tls';
+import { connect as tlsConnect, rootCertificates } from 'node:tls';
 import { RelayError } from '../../relay-error.ts';
 import type { FlvTag } from '../../flv/flv-tag-reader.ts';
 import { decodeAmf0, encodeAmf0, type AmfValue } from './amf0.ts';
@@ -18,7 +18,15 @@ export interface RtmpPublisherOptions {
   readonly timeoutMs: number;
   /** Outgoing chunk size (§5.4.1); large chunks mean few headers (FFmpeg's client uses 128). */
   readonly chunkSize: number;
+  /**
+   * rtmps:// only: extra CA certificates (PEM) trusted besides Node's bundled roots. The server
+   * certificate and host name are always verified (the platforms' certificates chain to public roots).
+   */
+  readonly extraCa?: readonly string[];
 }
+
+/** OpenSSL verification failures Node reports as `error.code` (tls.TLSSocket 'error'). */
+const TLS_VERIFY_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS_CERT_ALTNAME_INVALID/;
 
 /** One publishing RTMP(S) connection. Created by `RtmpPublisher.connect`; never logs (the URL is secret). */
 export class RtmpPublisher {
@@ -47,7 +55,9 @@ export class RtmpPublisher {
   static async connect(url: string, options: RtmpPublisherOptions): Promise<RtmpPublisher> {
     const target = parseRtmpUrl(url);
     const socket = target.secure
-      ? tlsConnect({ host: target.host, port: target.port, servername: target.host })
+      // SNI carries host names only (RFC 6066 §3); rejectUnauthorized stays at its default, true.
+      ? tlsConnect({ host: target.host, port: target.port, ...(isIP(target.host) === 0 ? { servername: target.host } : {}),
+        ...(options.extraCa && options.extraCa.length > 0 ? { ca: [...rootCertificates, ...options.extraCa] } : {}) })
       : tcpConnect({ host: target.host, port: target.port });
     socket.setNoDelay(true);
     const session = new PublishHandshake(socket, target, options.chunkSize);
@@ -141,11 +151,18 @@ class PublishHandshake {
     const done = new Promise<number>((resolve, reject) => { this.#resolve = resolve; this.#reject = reject; });
     this.#on(this.#target.secure ? 'secureConnect' : 'connect', () => this.#sendC0C1());
     this.#on('data', (data: Buffer) => { try { this.#onData(data); } catch (error) { this.fail(asRelayError(error)); } });
-    this.#on('error', (error: NodeJS.ErrnoException) => this.fail(error.code === 'ECONNREFUSED'
-      ? new RelayError('RELAY_DESTINATION_REFUSED', `${this.#target.host}:${this.#target.port} refused the connection.`)
-      : new RelayError('RELAY_DESTINATION_CLOSED', `Connection to ${this.#target.host}:${this.#target.port} failed (${error.code ?? 'error'}).`)));
+    this.#on('error', (error: NodeJS.ErrnoException) => this.fail(this.#connectError(error)));
     this.#on('close', () => this.fail(new RelayError('RELAY_DESTINATION_CLOSED', 'The destination closed the connection during setup.')));
     return done;
+  }
+
+  #connectError(error: NodeJS.ErrnoException): RelayError {
+    const where = `${this.#target.host}:${this.#target.port}`;
+    if (error.code === 'ECONNREFUSED') return new RelayError('RELAY_DESTINATION_REFUSED', `${where} refused the connection.`);
+    if (this.#target.secure && TLS_VERIFY_CODES.test(error.code ?? '')) {
+      return new RelayError('RELAY_DESTINATION_CLOSED', `The TLS certificate of ${where} is not trusted (${error.code ?? 'error'}).`);
+    }
+    return new RelayError('RELAY_DESTINATION_CLOSED', `Connection to ${where} failed (${error.code ?? 'error'}).`);
   }
 
   fail(error: RelayError): void {
