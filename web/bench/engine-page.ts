@@ -16,10 +16,14 @@ async function runEngine(options: RunOptions): Promise<unknown> {
   const scene = await openScene();
   const engine = createStudioEngine();
   const stats: EngineStats[] = [];
+  const statsAtEpochMs: number[] = [];
   const errors: string[] = [];
   const transport: string[] = [];
   engine.on((event) => {
-    if (event.type === 'stats') stats.push(event.stats);
+    if (event.type === 'stats') {
+      stats.push(event.stats);
+      statsAtEpochMs.push(performance.timeOrigin + performance.now());
+    }
     if (event.type === 'error') errors.push(event.code);
     if (event.type === 'transport') transport.push(event.detail === undefined ? event.state : `${event.state}: ${event.detail}`);
   });
@@ -43,7 +47,7 @@ async function runEngine(options: RunOptions): Promise<unknown> {
   await engine.stopLive();
   await engine.close();
   scene.stop();
-  return { renderer, clockOriginEpochMs: engine.clockOriginEpochMs, stats, errors, transport, longTasks: longTasks.count(), longTaskMaxMs: longTasks.maxMs(),
+  return { renderer, clockOriginEpochMs: engine.clockOriginEpochMs, stats, statsAtEpochMs, errors, transport, longTasks: longTasks.count(), longTaskMaxMs: longTasks.maxMs(),
     longTasksLive: longTasks.countSince(liveSince), longTaskStarts: longTasks.starts(),
   };
 }

@@ -4,13 +4,21 @@
  * then the same scene through a main-thread canvas + MediaRecorder pipeline, and prints both.
  *   npm run bench -w web                  (60 s each)
  *   BENCH_SECONDS=600 npm run bench -w web (the 10-minute figure)
+ *   BENCH_TRACE=/tmp/engine-trace.json     (Chrome trace of the engine run; read it with trace-gaps.ts)
+ *   BENCH_ONLY=engine                      (skip the MediaRecorder pipeline)
  */
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type CDPSession } from 'playwright-core';
 import { createServer } from 'vite';
 import { startCollector, type Collector } from './collector.ts';
+import { sampleMachineCpu, type CpuSample } from './machine-cpu.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+const TRACE_PATH = process.env.BENCH_TRACE;
+const ENGINE_ONLY = process.env.BENCH_ONLY === 'engine';
+// Task boundaries of every thread (toplevel), timers/GC/script (devtools.timeline, v8), media
+// (encoder) tasks: enough to see what ran on the worker thread while a compositor tick was late.
+const TRACE_CATEGORIES = ['toplevel', 'devtools.timeline', 'v8', 'disabled-by-default-v8.gc', 'media'];
 const webRoot = fileURLToPath(new URL('..', import.meta.url));
 const chromiumArgs = [
   '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update',
@@ -18,7 +26,7 @@ const chromiumArgs = [
 ];
 
 interface EngineResult {
-  renderer: string; clockOriginEpochMs: number; errors: string[]; longTasks: number; longTaskMaxMs: number; longTasksLive: number; longTaskStarts: number[];
+  renderer: string; clockOriginEpochMs: number; statsAtEpochMs: number[]; errors: string[]; longTasks: number; longTaskMaxMs: number; longTasksLive: number; longTaskStarts: number[];
   stats: { fpsOut: number; framesDropped: number; encodeMsP50: number; encodeMsP95: number; composeMsP50?: number; composeMsP95?: number; dropsBy?: { encoder: number; send: number; clock: number; sendAudio?: number }; clockLate?: { frames: number; maxMs: number; sourceFramesSkipped: number }; videoBitrateKbps: number; sendLatencyMs: number | null; rttMs: number | null; transport: string | null }[];
 }
 interface RecorderResult { mimeType: string; frames: number; bytes: number; composeMsP50: number; composeMsP95: number; longTasks: number; longTaskMaxMs: number }
@@ -34,20 +42,22 @@ async function cpuSeconds(cdp: CDPSession): Promise<number> {
   return info.processInfo.reduce((sum, p) => sum + p.cpuTime, 0);
 }
 
-async function measure<T>(browser: Browser, cdp: CDPSession, url: string, ready: string, run: (page: import('playwright-core').Page) => Promise<T>): Promise<{ result: T; cpuPercent: number }> {
+async function measure<T>(browser: Browser, cdp: CDPSession, url: string, ready: string, run: (page: import('playwright-core').Page) => Promise<T>): Promise<{ result: T; cpuPercent: number; machine: CpuSample[] }> {
   const page = await browser.newPage();
   page.on('pageerror', (e) => { console.error('page error:', e.message); });
   await page.goto(url);
   await page.waitForFunction((name) => name in window, ready);
   const before = await cpuSeconds(cdp);
   const started = performance.now();
+  const sampler = sampleMachineCpu(() => cpuSeconds(cdp));
   const running = run(page);
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
+  const machine = sampler.stop();
   const cpu = await cpuSeconds(cdp) - before;
   const elapsed = (performance.now() - started) / 1000;
   const result = await running;
   await page.close();
-  return { result, cpuPercent: (cpu / elapsed) * 100 };
+  return { result, cpuPercent: (cpu / elapsed) * 100, machine };
 }
 
 const fmt = (n: number | null | undefined, digits = 1): string => (n === null || n === undefined || Number.isNaN(n) ? '—' : n.toFixed(digits));
@@ -65,11 +75,13 @@ async function main(): Promise<void> {
   const cdp = await browser.newBrowserCDPSession();
   try {
     console.log(`studio engine bench: 720p30 camera + screen + image, ${SECONDS} s per pipeline, ${base}`);
+    if (TRACE_PATH !== undefined) await browser.startTracing(undefined, { path: TRACE_PATH, categories: TRACE_CATEGORIES });
     const engine = await measure(browser, cdp, `${base}/bench/engine.html`, 'runEngine', (page) => page.evaluate(
       (o) => (window as unknown as { runEngine: (o: unknown) => Promise<EngineResult> }).runEngine(o),
       { seconds: SECONDS, websocketUrl: collector.url },
     ));
-    const recorder = await measure(browser, cdp, `${base}/bench/mediarecorder.html`, 'runMediaRecorder', (page) => page.evaluate(
+    if (TRACE_PATH !== undefined) await browser.stopTracing();
+    const recorder = ENGINE_ONLY ? skipped : await measure(browser, cdp, `${base}/bench/mediarecorder.html`, 'runMediaRecorder', (page) => page.evaluate(
       (o) => (window as unknown as { runMediaRecorder: (o: unknown) => Promise<RecorderResult> }).runMediaRecorder(o),
       { seconds: SECONDS },
     ));
@@ -81,7 +93,31 @@ async function main(): Promise<void> {
   }
 }
 
-function report(engine: { result: EngineResult; cpuPercent: number }, recorder: { result: RecorderResult; cpuPercent: number }, collector: Collector): void {
+const skipped: { result: RecorderResult; cpuPercent: number; machine: CpuSample[] } = {
+  result: { mimeType: 'skipped', frames: Number.NaN, bytes: Number.NaN, composeMsP50: Number.NaN, composeMsP95: Number.NaN, longTasks: Number.NaN, longTaskMaxMs: Number.NaN },
+  cpuPercent: Number.NaN, machine: [],
+};
+
+/**
+ * Other processes' CPU over the engine run, and in the seconds whose stats show new late or
+ * dropped compositor slots: if the stalls are the machine's, those seconds stand out.
+ */
+function contention(e: EngineResult, machine: CpuSample[]): string {
+  const mean = (xs: number[]): number => (xs.length === 0 ? Number.NaN : xs.reduce((s, x) => s + x, 0) / xs.length);
+  const stalled: number[] = [];
+  for (let i = 1; i < e.stats.length; i += 1) {
+    const [prev, cur, at] = [e.stats[i - 1], e.stats[i], e.statsAtEpochMs[i]];
+    if (!prev || !cur || at === undefined) continue;
+    const slips = (cur.clockLate?.frames ?? 0) + (cur.dropsBy?.clock ?? 0) - (prev.clockLate?.frames ?? 0) - (prev.dropsBy?.clock ?? 0);
+    if (slips <= 0) continue;
+    // The machine sample whose second overlaps most with this stats second (both ≈ 1 s long).
+    const near = machine.reduce<CpuSample | null>((best, s) => (best === null || Math.abs(s.epochMs - at) < Math.abs(best.epochMs - at) ? s : best), null);
+    if (near) stalled.push(near.othersPercent);
+  }
+  return `${fmt(mean(machine.map((s) => s.othersPercent)))} % mean over ${machine.length} s; ${fmt(mean(stalled))} % in the ${stalled.length} s with late/dropped slots (max ${fmt(Math.max(...machine.map((s) => s.othersPercent)))} %)`;
+}
+
+function report(engine: { result: EngineResult; cpuPercent: number; machine: CpuSample[] }, recorder: { result: RecorderResult; cpuPercent: number }, collector: Collector): void {
   const e = engine.result;
   const steady = e.stats.slice(2); // skip start-up (connect + first keyframe)
   const lastLive = e.stats.filter((s) => s.transport !== null).at(-1);
@@ -108,6 +144,7 @@ function report(engine: { result: EngineResult; cpuPercent: number }, recorder: 
   const width = Math.max(...rows.map((r) => r[0].length));
   console.log(`${'metric'.padEnd(width)}  ${'worker engine'.padEnd(22)}  MediaRecorder`);
   for (const [name, a, b] of rows) console.log(`${name.padEnd(width)}  ${a.padEnd(22)}  ${b}`);
+  console.log(`CPU of other processes during the engine run (100 = 1 core): ${contention(e, engine.machine)}`);
   if (e.errors.length > 0) console.log(`engine errors: ${e.errors.join(', ')}`);
   if (e.longTaskStarts.length > 0) console.log(`engine page long tasks at (s after page start): ${e.longTaskStarts.map((t) => (t / 1000).toFixed(1)).join(', ')}`);
 }
