@@ -127,7 +127,10 @@ export class RelaySession {
 
   #startPipeline(baseUs: number): FlvPipeline {
     const tracks = [...this.#tracks.values()];
-    this.#coalescer.hold = this.#options.audioHoldMs > 0 && tracks.some((t) => t.kind === 'video');
+    // Only transcoded audio is held: it is already ~80 ms behind its video (AAC frame assembly in
+    // FFmpeg), and holding it saves the CPU. Copied AAC goes out at once (ingest-added p95 ≤ 30 ms).
+    this.#coalescer.hold = this.#options.audioHoldMs > 0 && tracks.some((t) => t.kind === 'video')
+      && tracks.some((t) => t.kind === 'audio' && t.codec === 'opus');
     this.#pipeline = new FlvPipeline({
       tracks, baseUs, videoPath: this.#options.videoPath, ffmpegPath: this.#options.ffmpegPath, audioHoldMs: this.#options.audioHoldMs,
       onTags: (tags) => this.#coalescer.push(tags),

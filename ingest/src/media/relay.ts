@@ -24,8 +24,8 @@ export interface RelayOptions {
    */
   readonly extraCa?: readonly string[];
   /**
-   * Longest audio waits to travel with the next video frame, ms (default 50; 0 sends audio as soon
-   * as it is ready). Measured on the relay bench (Opus, 3 destinations): holding saves about 1.5 %
+   * Longest transcoded (Opus → AAC) audio waits to travel with the next video frame, ms (default
+   * 50; 0 sends audio as soon as it is ready; copied AAC is never held). Measured on the relay bench (Opus, 3 destinations): holding saves about 1.5 %
    * of a core (Node + FFmpeg) and adds about 58 ms to the audio's ingest-added p95 (81 → 140 ms);
    * video latency is unchanged. Timestamps are untouched, so A/V sync at the destination is too.
    */
