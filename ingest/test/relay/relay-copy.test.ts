@@ -68,6 +68,9 @@ describe.each(cases)('relay with $audio audio, video via $videoPath → real RTM
     expect(receivedAudio?.profile).toBe('LC');
     const firstAudio = received.packets.find((p) => p.codecType === 'audio');
     expect(Math.abs((firstAudio?.ptsTime ?? 99) - (got[0]?.ptsTime ?? 0))).toBeLessThanOrEqual(0.04);
+    // ... and lasting as long: the audio FFmpeg writes last still reaches the destination at the end.
+    const lastAudio = received.packets.findLast((p) => p.codecType === 'audio');
+    expect(lastAudio?.ptsTime ?? 0).toBeGreaterThanOrEqual((got.at(-1)?.ptsTime ?? 99) - 0.05);
 
     // The destination added at 3 s got a stream that starts with a keyframe (GOP cache), so it
     // lost at most the part of the GOP before it was added, and nothing after.
