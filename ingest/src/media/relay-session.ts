@@ -27,6 +27,16 @@ export interface RelaySessionOptions {
 const STOP = Symbol('stop');
 
 /**
+ * How long the first frames wait for the stream's other track to be declared. The wire protocol
+ * lets a track be declared any time before its own first frame, and the studio declares each
+ * track with its encoder's first output (video usually ~100 ms before audio), but the FLV stream
+ * and FFmpeg's input are set up once, with every track: a track declared after the start would be
+ * lost for the whole session.
+ */
+const TRACK_WAIT_MS = 1000;
+const MAX_EARLY_FRAMES = 120;
+
+/**
  * One publisher session, the only place that knows the whole server-side flow:
  *   wire frames → FlvPipeline (H.264/AAC → FLV tags in Node; Opus → Matroska → FFmpeg → AAC-LC
  *   in FLV) → AudioCoalescer (audio rides with the next video frame) → GopCache + one
@@ -49,6 +59,8 @@ export class RelaySession {
   readonly #outputs = new Map<string, DestinationOutput>();
   readonly #coalescer: AudioCoalescer;
   #pipeline: FlvPipeline | null = null;
+  /** Frames received before every track was declared (at most TRACK_WAIT_MS, MAX_EARLY_FRAMES). */
+  #early: { frame: FrameMessage; receivedAt: number }[] = [];
   #state: SessionStatus['state'] = 'waiting';
   #startedAtMs: number | null = null;
   #interrupt: (() => void) | null = null;
@@ -113,6 +125,7 @@ export class RelaySession {
       if (this.#pipeline) { this.#log('warn', `Track ${message.trackId} announced after the stream started; ignored.`); return; }
       this.#tracks.set(message.trackId, message);
       this.#health.onTrack(message);
+      if (this.#early.length > 0 && this.#allKindsDeclared()) await this.#startWithEarlyFrames();
     } else if (message.type === 'frame') {
       await this.#onFrame(message, performance.now());
     }
@@ -121,8 +134,28 @@ export class RelaySession {
   async #onFrame(frame: FrameMessage, receivedAt: number): Promise<void> {
     if (!this.#tracks.has(frame.trackId)) return;
     this.#health.onFrame(frame);
-    const pipeline = this.#pipeline ?? this.#startPipeline(frame.timestamp);
-    if ((await pipeline.push(frame, receivedAt)) === 'backwards') this.#health.onBackwards();
+    if (this.#pipeline) {
+      if ((await this.#pipeline.push(frame, receivedAt)) === 'backwards') this.#health.onBackwards();
+      return;
+    }
+    this.#early.push({ frame, receivedAt });
+    const waitedMs = receivedAt - (this.#early[0]?.receivedAt ?? receivedAt);
+    if (this.#allKindsDeclared() || waitedMs >= TRACK_WAIT_MS || this.#early.length >= MAX_EARLY_FRAMES) await this.#startWithEarlyFrames();
+  }
+
+  #allKindsDeclared(): boolean {
+    const kinds = new Set([...this.#tracks.values()].map((t) => t.kind));
+    return kinds.has('video') && kinds.has('audio');
+  }
+
+  async #startWithEarlyFrames(): Promise<void> {
+    const early = this.#early;
+    this.#early = [];
+    if (early.length === 0) return;
+    const pipeline = this.#startPipeline(Math.min(...early.map((e) => e.frame.timestamp)));
+    for (const { frame, receivedAt } of early) {
+      if ((await pipeline.push(frame, receivedAt)) === 'backwards') this.#health.onBackwards();
+    }
   }
 
   #startPipeline(baseUs: number): FlvPipeline {
@@ -160,6 +193,7 @@ export class RelaySession {
 
   /** End of the publisher's stream: let FFmpeg flush, then let the outputs drain (bounded). */
   async #finishGracefully(): Promise<void> {
+    await this.#startWithEarlyFrames(); // a stream shorter than the wait for its tracks
     await this.#pipeline?.finish(3000);
     this.#coalescer.flush();
     await Promise.all([...this.#outputs.values()].map((output) => output.drain(1000)));
