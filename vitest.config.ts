@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import vue from '@vitejs/plugin-vue';
@@ -8,6 +13,28 @@ export const chromiumArgs = [
   '--disable-component-update', '--disable-sync',
   '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
 ];
+
+const run = promisify(execFile);
+
+/**
+ * Browser tests' way to an independent reader (STYLE.md: round trips are read back with another
+ * tool): the page hands over a file's bytes, FFmpeg's own tools describe it.
+ */
+async function probeMp4(_context: unknown, base64: string): Promise<{ duration: number; streams: { codec_type: string; codec_name: string; nb_read_packets: string }[]; videoSha256: string[] }> {
+  const dir = await mkdtemp(join(tmpdir(), 'streamhub-probe-'));
+  try {
+    const path = join(dir, 'file.mp4');
+    await writeFile(path, Buffer.from(base64, 'base64'));
+    const probe = await run('ffprobe', ['-v', 'error', '-count_packets', '-show_entries', 'format=duration:stream=codec_type,codec_name,nb_read_packets', '-of', 'json', path]);
+    const parsed = JSON.parse(probe.stdout) as { format: { duration: string }; streams: { codec_type: string; codec_name: string; nb_read_packets: string }[] };
+    // framehash: one line per packet, "stream, dts, pts, duration, size, hash", packets copied untouched.
+    const hashes = await run('ffmpeg', ['-v', 'error', '-i', path, '-map', '0:v:0', '-c', 'copy', '-f', 'framehash', '-hash', 'sha256', '-'], { maxBuffer: 16 * 1024 * 1024 });
+    const videoSha256 = hashes.stdout.split('\n').filter((line) => line !== '' && !line.startsWith('#')).map((line) => (line.split(',').at(-1) ?? '').trim().replace(/^SHA256=/, ''));
+    return { duration: Number(parsed.format.duration), streams: parsed.streams, videoSha256 };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 export default defineConfig({
   test: {
@@ -46,6 +73,7 @@ export default defineConfig({
             headless: true,
             screenshotFailures: false,
             instances: [{ browser: 'chromium' }],
+            commands: { probeMp4 },
             provider: playwright({ launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs } }),
           },
         },

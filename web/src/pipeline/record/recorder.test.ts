@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { commands } from 'vitest/browser';
 import { ALL_FORMATS, BlobSource, EncodedPacketSink, Input } from 'mediabunny';
 import { micro } from '@streamhub/shared/time';
 import { AudioEncodeStage } from '../encode/audio-encode.ts';
@@ -6,7 +7,7 @@ import type { EncodedMedia } from '../encode/encoded.ts';
 import { VideoEncodeStage } from '../encode/video-encode.ts';
 import { Recorder } from './recorder.ts';
 
-const SECONDS = 3;
+const SECONDS = 10;
 const FPS = 30;
 
 /** Session clock as the audio sees it: advances with each buffer, as in real time. */
@@ -32,6 +33,25 @@ async function encodeSession(onMedia: (m: EncodedMedia) => void): Promise<{ vide
   }
   await Promise.all([video.flush(), audio.flush()]);
   return { video, audio };
+}
+
+declare module 'vitest/browser' {
+  interface BrowserCommands {
+    /** vitest.config.ts: ffprobe (duration, streams, packet counts) + per-packet SHA-256 of the video. */
+    probeMp4: (base64: string) => Promise<{ duration: number; streams: { codec_type: string; codec_name: string; nb_read_packets: string }[]; videoSha256: string[] }>;
+  }
+}
+
+async function base64Of(blob: Blob): Promise<string> {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 describe('Recorder', () => {
@@ -73,5 +93,22 @@ describe('Recorder', () => {
     const audioSent = sent.filter((m) => m.kind === 'audio');
     expect(audioPackets).toBe(audioSent.filter((m) => m.chunk.timestamp >= 0).length);
     expect(audioPackets).toBeGreaterThan(SECONDS * 50 - 5);
+
+    // The same file read by FFmpeg (an independent reader): duration, codecs, frame count, and
+    // every video packet byte-identical to the chunk the encoder produced (no re-encode).
+    const probed = await commands.probeMp4(await base64Of(file));
+    expect(probed.duration).toBeCloseTo(SECONDS, 0);
+    const probedVideo = probed.streams.find((st) => st.codec_type === 'video');
+    const audioStream = probed.streams.find((st) => st.codec_type === 'audio');
+    expect(probedVideo?.codec_name).toBe('h264');
+    expect(audioStream?.codec_name).toBe(audioCodec === 'opus' ? 'opus' : 'aac');
+    expect(Number(probedVideo?.nb_read_packets)).toBe(SECONDS * FPS);
+    expect(Number(audioStream?.nb_read_packets)).toBe(audioPackets);
+    const sentHashes = await Promise.all(videoSent.map(async (m) => {
+      const bytes = new Uint8Array(m.chunk.byteLength);
+      m.chunk.copyTo(bytes);
+      return sha256Hex(bytes);
+    }));
+    expect(probed.videoSha256).toEqual(sentHashes);
   });
 });
