@@ -21,6 +21,15 @@ interface Channel {
 const LIMITER = { threshold: -6, knee: 0, ratio: 20, attack: 0.003, release: 0.1 } as const;
 
 /**
+ * A compressor is not a brick wall: after a gap in a source (a dropout on a loaded machine) it has
+ * released, and the next 3 ms attack overshoots (seen in CI: a +18 dB tone peaked at 1.18). The
+ * ceiling after it is a WaveShaper whose curve is the identity on [-1, 1]; inputs beyond the curve
+ * take its end values (Web Audio §1.33.3), so everything below full scale passes untouched and the
+ * rest is clipped to ±1 instead of reaching the encoder as out-of-range samples.
+ */
+const CEILING_CURVE = new Float32Array([-1, 1]);
+
+/**
  * The audio graph on the main thread (Web Audio renders on its own thread): per-source gain,
  * mute and solo, a meter per source (AudioWorklet), a master gain and limiter, and one mixed
  * MediaStreamTrack that the worker encodes.
@@ -29,6 +38,7 @@ export class AudioMixer {
   readonly context: AudioContext;
   readonly #master: GainNode;
   readonly #limiter: DynamicsCompressorNode;
+  readonly #ceiling: WaveShaperNode;
   readonly #destination: MediaStreamAudioDestinationNode;
   readonly #channels = new Map<string, Channel>();
   readonly #ready: Promise<void>;
@@ -37,9 +47,10 @@ export class AudioMixer {
     this.context = new AudioContext({ sampleRate, latencyHint: 'interactive' });
     this.#master = this.context.createGain();
     this.#limiter = new DynamicsCompressorNode(this.context, LIMITER);
+    this.#ceiling = new WaveShaperNode(this.context, { curve: CEILING_CURVE, oversample: 'none' });
     this.#destination = this.context.createMediaStreamDestination();
     this.#destination.channelCount = 2;
-    this.#master.connect(this.#limiter).connect(this.#destination);
+    this.#master.connect(this.#limiter).connect(this.#ceiling).connect(this.#destination);
     this.#ready = this.context.audioWorklet.addModule(meterProcessorUrl);
   }
 
@@ -64,6 +75,11 @@ export class AudioMixer {
    */
   get format(): { sampleRate: number; channels: number; latencyMs: number } {
     return { sampleRate: this.context.sampleRate, channels: 2, latencyMs: this.context.baseLatency * 1000 };
+  }
+
+  /** Gain reduction the master limiter applies now, in dB (≤ 0; Web Audio §1.19.2 `reduction`). */
+  get limiterReductionDb(): number {
+    return this.#limiter.reduction;
   }
 
   async addStream(id: string, stream: MediaStream): Promise<void> {
