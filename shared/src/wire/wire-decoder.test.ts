@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { WireDecoder } from './wire-decoder.ts';
 import { encodeMessage } from './encode.ts';
@@ -136,5 +136,45 @@ describe('WireDecoder failure and memory', () => {
     decoder.close();
     expect(decoder.bufferedBytes).toBe(0);
     expect(decoder.push(stream)).toEqual([]);
+  });
+});
+
+describe('WireDecoder copies', () => {
+  /** Bytes copied by typed-array `set` and `slice` while `run` runs (the decoder's only ways to copy). */
+  const bytesCopiedBy = (run: () => void): number => {
+    const set = vi.spyOn(Uint8Array.prototype, 'set');
+    const slice = vi.spyOn(Uint8Array.prototype, 'slice');
+    try {
+      run();
+      const setBytes = set.mock.calls.reduce((n, [source]) => n + source.length, 0);
+      return slice.mock.results.reduce((n, result) => n + (result.type === 'return' ? result.value.length : 0), setBytes);
+    } finally {
+      set.mockRestore();
+      slice.mockRestore();
+    }
+  };
+  const frames: WireMessage[] = [100, 1000, 70_000, 200_000, 150_000].map((size, i) => ({
+    type: 'frame', trackId: 1, timestamp: i as never, duration: 0 as never, keyframe: i === 0, payload: new Uint8Array(size).fill(i + 1),
+  }));
+  const bytes = concatBytes(frames.map((m) => encodeMessage(m)));
+
+  it('decodes messages inside one chunk in place: no byte copied', () => {
+    let items: WireDecodeItem[] = [];
+    expect(bytesCopiedBy(() => { items = new WireDecoder().push(bytes); })).toBe(0);
+    expect(messagesOf(items).map((m) => m.type === 'frame' && m.payload.buffer === bytes.buffer)).toEqual(frames.map(() => true));
+  });
+
+  it.each([1200, 1000, 16 * 1024])('copies each byte of a message spread over %i-byte chunks at most once, into one exact buffer', (step) => {
+    for (const offset of [0, 37, 700]) {
+      const cuts = [offset, ...Array.from({ length: Math.floor(bytes.length / step) }, (_, i) => offset + (i + 1) * step)].filter((c) => c > 0 && c < bytes.length);
+      let items: WireDecodeItem[] = [];
+      const copied = bytesCopiedBy(() => { items = feed(new WireDecoder(), bytes, cuts); });
+      expect(messagesOf(items)).toEqual(frames);
+      expect(copied).toBeLessThanOrEqual(bytes.length);
+      for (const message of messagesOf(items)) {
+        if (message.type !== 'frame' || message.payload.buffer === bytes.buffer) continue;
+        expect(message.payload.buffer.byteLength).toBe(1 + 14 + message.payload.length);
+      }
+    }
   });
 });

@@ -14,8 +14,10 @@ export interface WireDecoderOptions {
  *   copied into it once (control messages, audio, most delta frames);
  * - a larger message is kept as views of the pushed chunks until half of it has arrived, then
  *   the exact buffer is allocated and each byte copied once. Pieces shorter than SMALL_PIECE_BYTES
- *   are first gathered into a STAGING_BYTES block, so a peer trickling single bytes cannot make us
- *   hold one object per byte (such bytes are copied twice or three times; realistic chunks once).
+ *   are kept as views only while the views average at least that size (so a message's short first
+ *   piece is not copied twice); others are gathered into a STAGING_BYTES block, so a peer trickling
+ *   single bytes cannot make us hold one object per byte (such bytes are copied twice or three
+ *   times; bytes of realistic chunks once, as wire-decoder.test.ts counts).
  * So the decoder never holds more than about max(2 × received, EAGER_ASSEMBLY_BYTES), and never
  * more than the cap.
  */
@@ -156,9 +158,15 @@ export class WireDecoder {
     return pos + take;
   }
 
-  /** Keeps a view of a piece, or gathers it into the staging block if it is tiny. */
+  /**
+   * Keeps a view of a piece, or gathers it into the staging block if it is tiny. A tiny piece is
+   * still kept as a view while the views held average at least SMALL_PIECE_BYTES (one allowed on
+   * top): realistic chunks cut a message's first piece short, and copying it twice would break
+   * "each byte copied once"; a trickling peer is staged from its second piece on.
+   */
   #hold(piece: Uint8Array): void {
-    if (piece.length >= SMALL_PIECE_BYTES) {
+    const viewAffordable = this.#stagingFill === 0 && this.#pieces.length * SMALL_PIECE_BYTES <= this.#received;
+    if (piece.length >= SMALL_PIECE_BYTES || viewAffordable) {
       this.#flushStaging();
       this.#pieces.push(piece);
       return;
