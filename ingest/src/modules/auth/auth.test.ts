@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, signUp, type TestApp } from '../../../test/test-app.ts';
 
@@ -120,6 +121,29 @@ describe('refresh', () => {
     const logout = await t.app.inject({ method: 'POST', url: '/api/auth/logout', cookies: { shp_refresh: user.refreshCookie } });
     expect(logout.statusCode).toBe(403);
     // None of the refused calls consumed the token.
+    expect((await refresh(user.refreshCookie)).statusCode).toBe(200);
+  });
+
+  it('stores the refresh token only as its SHA-256 and the password only as an argon2id hash', async () => {
+    const user = await signUp(t.app);
+    const sql = t.app.orm.em.fork().getConnection();
+    const tokens = await sql.execute<Record<string, unknown>[]>('select * from refresh_tokens where user_id = ?', [user.id]);
+    expect(tokens).toHaveLength(1);
+    expect(tokens[0]?.token_hash).toBe(createHash('sha256').update(user.refreshCookie).digest('hex'));
+    expect(JSON.stringify(tokens)).not.toContain(user.refreshCookie);
+    const users = await sql.execute<Record<string, unknown>[]>('select * from users where id = ?', [user.id]);
+    expect(String(users[0]?.password_hash)).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(JSON.stringify(users)).not.toContain(user.password);
+  });
+
+  it('takes no body fields: unknown ones are refused with 400 on refresh and logout', async () => {
+    const user = await signUp(t.app);
+    for (const url of ['/api/auth/refresh', '/api/auth/logout']) {
+      const res = await t.app.inject({ method: 'POST', url, headers: csrf, cookies: { shp_refresh: user.refreshCookie }, payload: { userId: user.id } });
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json()).toEqual({ code: 'HTTP_BAD_REQUEST', message: expect.stringMatching(/userId/) as unknown });
+    }
+    // Neither refused call touched the token.
     expect((await refresh(user.refreshCookie)).statusCode).toBe(200);
   });
 

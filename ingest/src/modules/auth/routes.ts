@@ -22,6 +22,8 @@ const clearCookie = (reply: FastifyReply): void => {
   reply.clearCookie(refreshCookieName, cookieOptions);
 };
 const refreshCookie = (request: FastifyRequest): string | undefined => request.cookies[refreshCookieName];
+/** Refresh and logout read only the cookie; any body field is refused like on every other route. */
+const noBody = z.strictObject({}).nullish();
 
 /** Registration's extra strength rule that needs the email (the rest live in the shared schema). */
 function assertPasswordAvoidsEmail(email: string, password: string): void {
@@ -70,7 +72,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
 
   app.post('/api/auth/refresh', {
     config: { rateLimit },
-    schema: { tags: ['auth'], response: { 200: tokenResponse, ...errors } },
+    schema: { tags: ['auth'], body: noBody, response: { 200: tokenResponse, ...errors } },
   }, async (request, reply) => {
     assertCsrfSafe(request, studioOrigin);
     const token = refreshCookie(request);
@@ -87,7 +89,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
 
   app.post('/api/auth/logout', {
     config: { rateLimit },
-    schema: { tags: ['auth'], response: { 204: z.null(), ...errors } },
+    schema: { tags: ['auth'], body: noBody, response: { 204: z.null(), ...errors } },
   }, async (request, reply) => {
     assertCsrfSafe(request, studioOrigin);
     const token = refreshCookie(request);

@@ -101,6 +101,11 @@ describe('stream sessions', () => {
     expect(body.sessions.map((s) => s.id)).toEqual([b.sessionId, a.sessionId]);
     expect(body.sessions[1]).toMatchObject({ outcome: 'stopped', durationSeconds: expect.any(Number) as unknown });
     expect(body.sessions[0]).toMatchObject({ outcome: null, durationSeconds: null, resolution: '1080p' });
+    // The duration runs from the publisher's connection (startedAt) to the end, in whole seconds.
+    await t.app.orm.em.fork().getConnection().execute(`update stream_sessions set started_at = ended_at - interval '90.4 seconds' where id = ?`, [a.sessionId]);
+    const page = await t.app.inject({ method: 'GET', url: '/api/stream/sessions?limit=1&offset=1', headers: user.auth });
+    expect(page.json()).toMatchObject({ total: 2, sessions: [{ id: a.sessionId, outcome: 'stopped', durationSeconds: 90 }] });
+    expect(page.json<{ sessions: unknown[] }>().sessions).toHaveLength(1);
     expect((await t.app.inject({ method: 'GET', url: '/api/stream/sessions?limit=0', headers: user.auth })).statusCode).toBe(400);
   });
 
