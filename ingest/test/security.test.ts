@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, signUp, type TestApp } from './test-app.ts';
+import type { LightMyRequestResponse } from 'fastify';
+import { createTestApp, signUp, type SignedInUser, type TestApp } from './test-app.ts';
 
 const studio = 'http://localhost:5173';
 let t: TestApp;
@@ -80,4 +81,43 @@ describe('http security', () => {
     expect(big.statusCode).toBe(413);
     expect(big.json()).toMatchObject({ code: 'HTTP_BAD_REQUEST' });
   });
+});
+
+describe('rate limits on every limited route', () => {
+  let user: SignedInUser;
+  beforeAll(async () => { user = await signUp(t.app, 'limited'); });
+
+  const csrf = { 'x-streamhub-csrf': '1' };
+  /** [route, limit per minute (from beforeAll above), status under the limit, limited code, one request from a client address]. */
+  const routes: [string, number, number, string, (remoteAddress: string) => Promise<LightMyRequestResponse>][] = [
+    ['POST /api/auth/login', 3, 401, 'AUTH_RATE_LIMITED', (remoteAddress) => t.app.inject({
+      method: 'POST', url: '/api/auth/login', remoteAddress, payload: { email: user.email, password: 'Wrong-password-1' },
+    })],
+    ['POST /api/auth/register', 3, 409, 'AUTH_RATE_LIMITED', (remoteAddress) => t.app.inject({
+      method: 'POST', url: '/api/auth/register', remoteAddress, payload: { email: user.email, password: 'Sufficient-pass-42' },
+    })],
+    ['POST /api/auth/refresh', 3, 401, 'AUTH_RATE_LIMITED', (remoteAddress) => t.app.inject({
+      method: 'POST', url: '/api/auth/refresh', remoteAddress, headers: csrf,
+    })],
+    ['POST /api/auth/logout', 3, 204, 'AUTH_RATE_LIMITED', (remoteAddress) => t.app.inject({
+      method: 'POST', url: '/api/auth/logout', remoteAddress, headers: csrf,
+    })],
+    // Keyed by the user, not the address.
+    ['POST /api/stream/start', 2, 404, 'STREAM_RATE_LIMITED', (remoteAddress) => t.app.inject({
+      method: 'POST', url: '/api/stream/start', remoteAddress, headers: user.auth, payload: { destinations: [user.id] },
+    })],
+  ];
+
+  it.each(routes.map((row, i) => [...row, `10.8.0.${i + 1}`] as const))(
+    '%s: after %i requests (%i) → 429 %s with Retry-After',
+    async (_route, limit, underLimit, code, send, remoteAddress) => {
+      for (let i = 0; i < limit; i += 1) expect((await send(remoteAddress)).statusCode).toBe(underLimit);
+      const limited = await send(remoteAddress);
+      expect(limited.statusCode).toBe(429);
+      expect(limited.json()).toEqual({ code, message: expect.any(String) as unknown });
+      const retryAfter = Number(limited.headers['retry-after']);
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+    },
+  );
 });

@@ -3,6 +3,7 @@ import jwt from '@fastify/jwt';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { z } from 'zod';
+import { RefreshTokenRepository } from '../modules/auth/refresh-token.repository.ts';
 import { AppError } from './app-error.ts';
 
 declare module '@fastify/jwt' {
@@ -13,7 +14,7 @@ declare module '@fastify/jwt' {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** preHandler: requires a valid access token; sets `request.userId` and `request.authSessionId`. */
+    /** preHandler: requires a valid access token of a live sign-in; sets `request.userId` and `request.authSessionId`. */
     authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   }
   interface FastifyRequest {
@@ -58,11 +59,14 @@ export const authPlugin = fp<{ jwtSecret: string }>(
       } catch {
         throw new AppError('AUTH_UNAUTHENTICATED');
       }
+      // A signature alone would trust the token for its whole 15 minutes after logout or a revoke;
+      // the database is asked every time so that every instance sees a revoke at once.
+      if (!(await new RefreshTokenRepository(request.em).isFamilyActive(claims.sid))) throw new AppError('AUTH_SESSION_REVOKED');
       request.userId = claims.sub;
       request.authSessionId = claims.sid;
     });
   },
-  { name: 'auth', dependencies: ['security'] },
+  { name: 'auth', dependencies: ['security', 'db'] },
 );
 
 /** The authenticated user's id (routes behind `app.authenticate` only). */

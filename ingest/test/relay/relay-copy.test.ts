@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Relay } from '../../src/media/relay.ts';
@@ -38,12 +39,20 @@ describe.each(cases)('relay with $audio audio, video via $videoPath → real RTM
     await waitFor(() => destinationState(relay, `s-${audio}-${videoPath}`, 'a') === 'live', 5000, 'first destination live');
 
     let addedAt = -1;
+    // argv of every FFmpeg the relay runs, read once both destinations are live (any user can read
+    // /proc/<pid>/cmdline, and `ps` shows it: a key there would leak to the whole machine).
+    let commandLines: string[][] | undefined;
+    let statesAtRead: (string | undefined)[] = [];
     const published = await publishFile(fake, fixture, {
       realtime: true,
       onMediaTime: (t) => {
         if (addedAt < 0 && t >= 3) {
           addedAt = t;
           relay.addDestination(`s-${audio}-${videoPath}`, testDestination('late', `rtmp://127.0.0.1:${late.port}/live/${KEY}late`));
+        }
+        if (commandLines === undefined && t >= 5) {
+          statesAtRead = ['a', 'late'].map((id) => destinationState(relay, `s-${audio}-${videoPath}`, id));
+          commandLines = relay.processIds().map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((arg) => arg !== ''));
         }
       },
     });
@@ -77,6 +86,17 @@ describe.each(cases)('relay with $audio audio, video via $videoPath → real RTM
     const lateVideo = videoPackets(await probe(late.outPath));
     expect(lateVideo[0]?.keyframe).toBe(true);
     expect(lateVideo.length).toBeGreaterThanOrEqual(Math.floor((SECONDS - addedAt) * 30));
+
+    // FFmpeg runs for Opus audio or the FFmpeg video path (AAC with Node video needs none); it reads
+    // pipes only: no key, no destination URL, no RTMP address on its command line.
+    expect(statesAtRead).toEqual(['live', 'live']);
+    expect(commandLines?.length).toBe(videoPath === 'ffmpeg' || audio === 'opus' ? 1 : 0);
+    for (const argv of commandLines ?? []) {
+      expect(argv[0]).toMatch(/ffmpeg/);
+      expect(argv).toContain('pipe:1');
+      const joined = argv.join(' ');
+      for (const secret of [KEY, 'rtmp', '127.0.0.1', '/live/']) expect(joined).not.toContain(secret);
+    }
 
     // No stream key anywhere the relay reports to.
     const reported = [...lines, ...fake.sent.map((m) => JSON.stringify(m)), JSON.stringify(relay.status(`s-${audio}-${videoPath}`))].join('\n');

@@ -37,6 +37,7 @@ export const errorRegistry = {
   AUTH_REFRESH_REUSED: { status: 401, fatal: false, message: 'This session was used elsewhere and has been closed for safety; sign in again.' },
   AUTH_CSRF: { status: 403, fatal: false, message: 'The request is missing its CSRF header or comes from another origin.' },
   AUTH_RATE_LIMITED: { status: 429, fatal: false, message: 'Too many attempts; wait a minute and try again.' },
+  AUTH_SESSION_REVOKED: { status: 401, fatal: false, message: 'This sign-in has ended (signed out or removed from another device); sign in again.' },
   AUTH_SESSION_NOT_FOUND: { status: 404, fatal: false, message: 'Sign-in session not found.' },
   AUTH_TOKEN_INVALID: { status: 401, fatal: true, message: 'The ingest token is invalid.' },
   AUTH_TOKEN_EXPIRED: { status: 401, fatal: true, message: 'The ingest token has expired; start the stream again.' },

@@ -189,3 +189,47 @@ describe('logout and sessions', () => {
     expect(after.json<{ sessions: unknown[] }>().sessions).toHaveLength(1);
   });
 });
+
+describe('revocation reaches access tokens at once', () => {
+  const profile = (accessToken: string) => t.app.inject({ method: 'GET', url: '/api/user/profile', headers: { authorization: `Bearer ${accessToken}` } });
+  const expectRevoked = async (accessToken: string): Promise<void> => {
+    const res = await profile(accessToken);
+    expect(res.statusCode, res.body).toBe(401);
+    expect(res.json()).toMatchObject({ code: 'AUTH_SESSION_REVOKED' });
+  };
+  const login = async (email: string, password: string) => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } });
+    return { accessToken: res.json<{ accessToken: string }>().accessToken, cookie: res.cookies.find((c) => c.name === 'shp_refresh')?.value ?? '' };
+  };
+
+  it('logout: the access token of that sign-in is refused, another sign-in keeps working', async () => {
+    const user = await signUp(t.app);
+    const other = await login(user.email, user.password);
+    expect((await profile(user.accessToken)).statusCode).toBe(200);
+    await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: csrf, cookies: { shp_refresh: user.refreshCookie } });
+    await expectRevoked(user.accessToken);
+    expect((await profile(other.accessToken)).statusCode).toBe(200);
+  });
+
+  it('revoking device B from device A refuses B’s access token at once', async () => {
+    const user = await signUp(t.app);
+    const deviceB = await login(user.email, user.password);
+    const sessions = (await t.app.inject({ method: 'GET', url: '/api/auth/sessions', headers: user.auth })).json<{ sessions: { id: string; current: boolean }[] }>().sessions;
+    const b = sessions.find((s) => !s.current);
+    expect((await profile(deviceB.accessToken)).statusCode).toBe(200);
+    const revoke = await t.app.inject({ method: 'DELETE', url: `/api/auth/sessions/${b?.id ?? ''}`, headers: user.auth });
+    expect(revoke.statusCode).toBe(204);
+    await expectRevoked(deviceB.accessToken);
+    expect((await profile(user.accessToken)).statusCode).toBe(200);
+  });
+
+  it('refresh-token reuse: every access token of the revoked family is refused', async () => {
+    const user = await signUp(t.app);
+    const rotated = await refresh(user.refreshCookie);
+    const newer = rotated.json<{ accessToken: string }>().accessToken;
+    expect((await profile(newer)).statusCode).toBe(200);
+    expect((await refresh(user.refreshCookie)).json()).toMatchObject({ code: 'AUTH_REFRESH_REUSED' });
+    await expectRevoked(user.accessToken);
+    await expectRevoked(newer);
+  });
+});

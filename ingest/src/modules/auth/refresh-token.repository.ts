@@ -63,6 +63,18 @@ export class RefreshTokenRepository {
     return this.#em.nativeUpdate(RefreshToken, where, { revokedAt: new Date() });
   }
 
+  /**
+   * Whether a sign-in (family) is still live, for every authenticated request: revoking a family
+   * revokes all of its rows, so one unrevoked row is enough. One probe of the `family_id` index,
+   * stopping at the first live row; `em.execute` keeps it inside the request's transaction, if any.
+   */
+  async isFamilyActive(familyId: string): Promise<boolean> {
+    const rows = await this.#em.execute<unknown[]>(
+      'select 1 from refresh_tokens where family_id = ? and revoked_at is null limit 1', [familyId],
+    );
+    return rows.length > 0;
+  }
+
   async revokeByToken(token: string): Promise<void> {
     const row = await this.#em.findOne(RefreshToken, { tokenHash: hashToken(token) });
     if (row !== null) await this.revokeFamily(row.familyId);

@@ -10,6 +10,7 @@ import { toPublicUser, UserRepository } from '../user/user.repository.ts';
 import { assertCsrfSafe } from './csrf.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import { RefreshTokenRepository, refreshTokenTtlMs } from './refresh-token.repository.ts';
+import { noQuery } from '../no-query.ts';
 
 export interface AuthRoutesOptions {
   readonly studioOrigin: string | undefined;
@@ -45,7 +46,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
 
   app.post('/api/auth/register', {
     config: { rateLimit },
-    schema: { tags: ['auth'], body: registerBody, response: { 201: publicUser, ...errors } },
+    schema: { tags: ['auth'], querystring: noQuery, body: registerBody, response: { 201: publicUser, ...errors } },
   }, async (request, reply) => {
     const users = new UserRepository(request.em);
     const { email, password, displayName } = request.body;
@@ -57,7 +58,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
 
   app.post('/api/auth/login', {
     config: { rateLimit },
-    schema: { tags: ['auth'], body: loginBody, response: { 200: tokenResponse, ...errors } },
+    schema: { tags: ['auth'], querystring: noQuery, body: loginBody, response: { 200: tokenResponse, ...errors } },
   }, async (request, reply) => {
     const user = await new UserRepository(request.em).findByEmailForLogin(request.body.email);
     if (!(await verifyPassword(user?.passwordHash, request.body.password)) || user === null) {
@@ -72,7 +73,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
 
   app.post('/api/auth/refresh', {
     config: { rateLimit },
-    schema: { tags: ['auth'], body: noBody, response: { 200: tokenResponse, ...errors } },
+    schema: { tags: ['auth'], querystring: noQuery, body: noBody, response: { 200: tokenResponse, ...errors } },
   }, async (request, reply) => {
     assertCsrfSafe(request, studioOrigin);
     const token = refreshCookie(request);
@@ -89,7 +90,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
 
   app.post('/api/auth/logout', {
     config: { rateLimit },
-    schema: { tags: ['auth'], body: noBody, response: { 204: z.null(), ...errors } },
+    schema: { tags: ['auth'], querystring: noQuery, body: noBody, response: { 204: z.null(), ...errors } },
   }, async (request, reply) => {
     assertCsrfSafe(request, studioOrigin);
     const token = refreshCookie(request);

@@ -5,12 +5,13 @@ import { errorBody } from '@streamhub/shared/api/error';
 import { requireUserId } from '../../plugins/auth.ts';
 import { AppError } from '../../plugins/app-error.ts';
 import { RefreshTokenRepository } from './refresh-token.repository.ts';
+import { noQuery } from '../no-query.ts';
 
 /** Signed-in devices (one refresh-token family each): list and revoke. Bearer-authenticated. */
 export const authSessionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/api/auth/sessions', {
     preHandler: app.authenticate,
-    schema: { tags: ['auth'], security: [{ bearer: [] }], response: { 200: authSessionList, 401: errorBody } },
+    schema: { tags: ['auth'], security: [{ bearer: [] }], querystring: noQuery, response: { 200: authSessionList, 401: errorBody } },
   }, async (request) => {
     const rows = await new RefreshTokenRepository(request.em).listActive(requireUserId(request));
     return {
@@ -27,7 +28,7 @@ export const authSessionRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete('/api/auth/sessions/:id', {
     preHandler: app.authenticate,
-    schema: { tags: ['auth'], security: [{ bearer: [] }], params: idParams, response: { 204: z.null(), 401: errorBody, 404: errorBody } },
+    schema: { tags: ['auth'], security: [{ bearer: [] }], querystring: noQuery, params: idParams, response: { 204: z.null(), 401: errorBody, 404: errorBody } },
   }, async (request, reply) => {
     const revoked = await new RefreshTokenRepository(request.em).revokeFamily(request.params.id, requireUserId(request));
     if (revoked === 0) throw new AppError('AUTH_SESSION_NOT_FOUND');

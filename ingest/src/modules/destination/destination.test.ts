@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { platforms, type Platform } from '@streamhub/shared/platforms';
 import { createTestApp, signUp, testSecrets, type SignedInUser, type TestApp } from '../../../test/test-app.ts';
 import { DestinationRepository } from './destination.repository.ts';
 import { StreamKeyCipher } from './stream-key-cipher.ts';
@@ -103,3 +104,57 @@ describe('destinations', () => {
     expect(t.logs.join('\n')).not.toContain('SUPERSECRET');
   });
 });
+
+/**
+ * Every platform of `shared/src/platforms.ts`: the URL a destination gets from name, platform and key
+ * alone (`undefined`: the platform has no preset and requires a URL), written out here so that a
+ * changed preset shows up as a failing row, not as a silently different target.
+ */
+const presetUrls: Record<Platform, string | undefined> = {
+  youtube: 'rtmp://a.rtmp.youtube.com/live2',
+  twitch: 'rtmp://live.twitch.tv/app',
+  facebook: 'rtmps://live-api-s.facebook.com:443/rtmp',
+  tiktok: 'rtmp://push.tiktokcdn.com/live',
+  custom: undefined,
+};
+
+describe('platform presets', () => {
+  const relayUrl = async (id: string): Promise<string | undefined> => {
+    const repo = new DestinationRepository(t.app.orm.em.fork(), new StreamKeyCipher(testSecrets.STREAM_KEY_SECRET));
+    const [row] = await repo.findOwnedWithKeys(owner.id, [id]);
+    return row === undefined ? undefined : repo.toRelayDestination(row).url;
+  };
+
+  it('the table covers every platform', () => {
+    expect(Object.keys(presetUrls).sort()).toEqual([...platforms].sort());
+  });
+
+  const preset = platforms.flatMap((platform) => {
+    const url = presetUrls[platform];
+    return url === undefined ? [] : [[platform, url] as const];
+  });
+  it.each(preset)('%s: name, platform and key alone → url %s; the relay target is that URL plus the key', async (platform, presetUrl) => {
+    const key = `${platform}-key-Ab12`;
+    const res = await create(owner, { name: platform, platform, streamKey: key });
+    expect(res.statusCode, res.body).toBe(201);
+    const body = res.json<{ id: string; url: string; streamKeyMasked: string }>();
+    expect(body).toMatchObject({ platform, url: presetUrl, streamKeyMasked: '****Ab12' });
+    expect(await relayUrl(body.id)).toBe(`${presetUrl}/${key}`);
+  });
+
+  it.each(platforms.filter((platform) => presetUrls[platform] === undefined))('%s: without a URL → 400 DESTINATION_URL_REQUIRED', async (platform) => {
+    const res = await create(owner, { name: platform, platform, streamKey: 'no-url-key-1' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'DESTINATION_URL_REQUIRED' });
+  });
+
+  it.each(platforms)('%s: an explicit rtmps:// URL is accepted and used instead of the preset', async (platform) => {
+    const url = `rtmps://ingest-${platform}.example.test:443/live`;
+    const res = await create(owner, { name: `${platform} over TLS`, platform, url, streamKey: 'tls-key-9876' });
+    expect(res.statusCode, res.body).toBe(201);
+    const body = res.json<{ id: string; url: string }>();
+    expect(body.url).toBe(url);
+    expect(await relayUrl(body.id)).toBe(`${url}/tls-key-9876`);
+  });
+});
+

@@ -9,6 +9,7 @@ import { requireUserId } from '../../plugins/auth.ts';
 import { AppError } from '../../plugins/app-error.ts';
 import { DestinationRepository, toDestinationResponse } from './destination.repository.ts';
 import type { StreamKeyCipher } from './stream-key-cipher.ts';
+import { noQuery } from '../no-query.ts';
 
 export const destinationRoutes: FastifyPluginAsyncZod<{ cipher: StreamKeyCipher }> = async (app, { cipher }) => {
   app.addHook('preHandler', app.authenticate);
@@ -17,11 +18,11 @@ export const destinationRoutes: FastifyPluginAsyncZod<{ cipher: StreamKeyCipher 
   const repo = (em: EntityManager): DestinationRepository => new DestinationRepository(em, cipher);
 
   app.get('/api/destinations', {
-    schema: { tags: ['destinations'], security, response: { 200: destinationList, 401: errorBody } },
+    schema: { tags: ['destinations'], security, querystring: noQuery, response: { 200: destinationList, 401: errorBody } },
   }, async (request) => ({ destinations: (await repo(request.em).listForUser(requireUserId(request))).map(toDestinationResponse) }));
 
   app.post('/api/destinations', {
-    schema: { tags: ['destinations'], security, body: createDestinationBody, response: { 201: destinationResponse, ...errors } },
+    schema: { tags: ['destinations'], security, querystring: noQuery, body: createDestinationBody, response: { 201: destinationResponse, ...errors } },
   }, async (request, reply) => {
     const { name, platform, url, streamKey, title, enabled } = request.body;
     const resolvedUrl = url ?? platformPresets[platform].defaultUrl;
@@ -33,7 +34,7 @@ export const destinationRoutes: FastifyPluginAsyncZod<{ cipher: StreamKeyCipher 
   });
 
   app.patch('/api/destinations/:id', {
-    schema: { tags: ['destinations'], security, params: idParams, body: patchDestinationBody, response: { 200: destinationResponse, ...errors } },
+    schema: { tags: ['destinations'], security, querystring: noQuery, params: idParams, body: patchDestinationBody, response: { 200: destinationResponse, ...errors } },
   }, async (request) => {
     const destinations = repo(request.em);
     const row = await destinations.findOwned(requireUserId(request), request.params.id);
@@ -42,7 +43,7 @@ export const destinationRoutes: FastifyPluginAsyncZod<{ cipher: StreamKeyCipher 
   });
 
   app.delete('/api/destinations/:id', {
-    schema: { tags: ['destinations'], security, params: idParams, response: { 204: z.null(), ...errors } },
+    schema: { tags: ['destinations'], security, querystring: noQuery, params: idParams, response: { 204: z.null(), ...errors } },
   }, async (request, reply) => {
     const destinations = repo(request.em);
     const row = await destinations.findOwned(requireUserId(request), request.params.id);

@@ -14,6 +14,7 @@ import { User } from '../user/user.entity.ts';
 import { parseByteRange } from './byte-range.ts';
 import { MediaAssetRepository, toMediaResponse } from './media-asset.repository.ts';
 import { MediaStore } from './media-store.ts';
+import { noQuery } from '../no-query.ts';
 
 export interface MediaRoutesOptions {
   /** Folder of the uploaded files (`DATA_DIR/media`). */
@@ -52,7 +53,7 @@ export const mediaRoutes: FastifyPluginAsyncZod<MediaRoutesOptions> = async (app
   const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 413: errorBody, 415: errorBody, 416: errorBody };
 
   app.get('/api/media', {
-    schema: { tags: ['media'], security, response: { 200: mediaList, 401: errorBody } },
+    schema: { tags: ['media'], security, querystring: noQuery, response: { 200: mediaList, 401: errorBody } },
   }, async (request) => {
     const userId = requireUserId(request);
     const repo = new MediaAssetRepository(request.em);
@@ -88,7 +89,7 @@ export const mediaRoutes: FastifyPluginAsyncZod<MediaRoutesOptions> = async (app
   });
 
   app.patch('/api/media/:id', {
-    schema: { tags: ['media'], security, params: idParams, body: renameMediaBody, response: { 200: mediaAssetResponse, ...errors } },
+    schema: { tags: ['media'], security, querystring: noQuery, params: idParams, body: renameMediaBody, response: { 200: mediaAssetResponse, ...errors } },
   }, async (request) => {
     const repo = new MediaAssetRepository(request.em);
     const asset = await repo.findOwned(requireUserId(request), request.params.id);
@@ -97,7 +98,7 @@ export const mediaRoutes: FastifyPluginAsyncZod<MediaRoutesOptions> = async (app
   });
 
   app.delete('/api/media/:id', {
-    schema: { tags: ['media'], security, params: idParams, response: { 204: z.null(), ...errors } },
+    schema: { tags: ['media'], security, querystring: noQuery, params: idParams, response: { 204: z.null(), ...errors } },
   }, async (request, reply) => {
     const repo = new MediaAssetRepository(request.em);
     const asset = await repo.findOwned(requireUserId(request), request.params.id);
@@ -109,7 +110,7 @@ export const mediaRoutes: FastifyPluginAsyncZod<MediaRoutesOptions> = async (app
 
   app.get('/api/media/:id/content', {
     // No response schema: the body is the file's bytes (errors still answer `{ code, message }`).
-    schema: { tags: ['media'], security, params: idParams, description: 'The file; honours one `Range: bytes=…` (206, or 416).' },
+    schema: { tags: ['media'], security, querystring: noQuery, params: idParams, description: 'The file; honours one `Range: bytes=…` (206, or 416).' },
   }, async (request, reply) => {
     const asset = await new MediaAssetRepository(request.em).findOwned(requireUserId(request), request.params.id);
     if (asset === null) throw new AppError('MEDIA_NOT_FOUND');

@@ -18,6 +18,7 @@ import { User } from '../user/user.entity.ts';
 import { gateStart } from './plan-gate.ts';
 import type { IStreamSession } from './stream-session.entity.ts';
 import { StreamSessionRepository, toSessionSummary } from './stream-session.repository.ts';
+import { noQuery } from '../no-query.ts';
 
 export interface StreamRoutesOptions {
   readonly cipher: StreamKeyCipher;
@@ -79,11 +80,11 @@ export const streamRoutes: FastifyPluginAsyncZod<StreamRoutesOptions> = async (a
 
   app.post('/api/stream/start', {
     config: { rateLimit: { max: startsPerMinute, timeWindow: 60_000 } },
-    schema: { tags: ['stream'], security, body: startStreamBody, response: { 201: startStreamResponse, ...errors } },
+    schema: { tags: ['stream'], security, querystring: noQuery, body: startStreamBody, response: { 201: startStreamResponse, ...errors } },
   }, async (request, reply) => reply.code(201).send(await startSession(startDeps, request.em, requireUserId(request), request.body)));
 
   app.post('/api/stream/stop', {
-    schema: { tags: ['stream'], security, body: stopStreamBody, response: { 200: streamSessionSummary, ...errors } },
+    schema: { tags: ['stream'], security, querystring: noQuery, body: stopStreamBody, response: { 200: streamSessionSummary, ...errors } },
   }, async (request) => {
     const sessions = new StreamSessionRepository(request.em);
     const session = await sessions.findOwned(requireUserId(request), request.body.sessionId);
@@ -122,7 +123,7 @@ export const streamRoutes: FastifyPluginAsyncZod<StreamRoutesOptions> = async (a
   });
 
   app.get('/api/stream/sessions/:id', {
-    schema: { tags: ['stream'], security, params: idParams, response: { 200: sessionDetail, ...errors } },
+    schema: { tags: ['stream'], security, querystring: noQuery, params: idParams, response: { 200: sessionDetail, ...errors } },
   }, async (request) => {
     const sessions = new StreamSessionRepository(request.em);
     const session = await sessions.findOwned(requireUserId(request), request.params.id);
