@@ -67,24 +67,43 @@ async function loadMessages(path: string): Promise<Loaded> {
   return { tracks, frames, durationUs: last ? last.timestamp + last.duration : 0 };
 }
 
-/** Plays the loaded frames into `fake` in real time, looping, for `seconds`; `onWarm` runs once after the warm-up. */
+/** As the studio sends (web LiveTransport `audioHoldMs`, the CLI's `audioHoldUs`): audio waits for the next video frame, at most this long. */
+const AUDIO_HOLD_US = 40_000;
+
+/**
+ * Plays the loaded frames into `fake` in real time, looping, for `seconds`, the way the studio
+ * sends them: each video frame at its time with the audio encoded since the previous one.
+ * `onWarm` runs once after the warm-up.
+ */
 async function publishRealtime(fake: FakeIngestSession, loaded: Loaded, seconds: number, onWarm: () => void): Promise<void> {
   const { tracks, frames, durationUs } = loaded;
   for (const track of tracks) fake.push(track);
+  const audioTrackId = tracks.find((t) => t.kind === 'audio')?.trackId;
   const start = performance.now();
-  let warm = false;
+  const held: FrameMessage[] = [];
+  const state = { warm: false };
+  const sendAt = async (timestampUs: number, messages: readonly FrameMessage[]): Promise<void> => {
+    const wait = start + timestampUs / 1000 - performance.now();
+    if (wait > 1) await sleep(wait);
+    if (!state.warm && timestampUs >= WARMUP_S * 1e6) { state.warm = true; onWarm(); }
+    for (const message of messages) fake.push(message);
+  };
   for (let round = 0, i = 0; ; i++) {
     if (i === frames.length) { i = 0; round++; }
     const frame = frames[i];
     if (!frame) break;
-    const t = (round * durationUs + frame.timestamp) / 1e6;
-    if (t > seconds) break;
-    const wait = start + t * 1000 - performance.now();
-    if (wait > 1) await sleep(wait);
-    if (!warm && t >= WARMUP_S) { warm = true; onWarm(); }
-    fake.push({ ...frame, timestamp: micro(round * durationUs + frame.timestamp) });
+    const timestampUs = round * durationUs + frame.timestamp;
+    if (timestampUs > seconds * 1e6) break;
+    const message = { ...frame, timestamp: micro(timestampUs) };
+    const isAudio = frame.trackId === audioTrackId;
+    const oldestHeld = held[0]?.timestamp;
+    if (oldestHeld !== undefined && (!isAudio || timestampUs - oldestHeld >= AUDIO_HOLD_US)) {
+      await sendAt(isAudio ? oldestHeld + AUDIO_HOLD_US : timestampUs, held.splice(0));
+    }
+    if (isAudio) held.push(message);
+    else await sendAt(timestampUs, [message]);
   }
-  if (!warm) throw new Error('run too short');
+  if (!state.warm) throw new Error('run too short');
 }
 
 /**

@@ -8,7 +8,8 @@
  *
  * Prints server CPU % of one core (total and per publisher), server RSS before/after, frames (one
  * write per 33 ms tick) sent and lost, RSS per idle session with --idle. `run()` returns the
- * same figures for the bench runner. WT_BENCH_PROFILE=<dir> writes a V8 CPU profile of the server.
+ * same figures for the bench runner. WT_BENCH_PROFILE=<dir> writes a V8 CPU profile of the server;
+ * WT_BENCH_NODE_ARGS passes extra Node/V8 flags to the server process.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -81,6 +82,8 @@ export interface WebTransportBenchOptions {
   readonly publishers?: number;
   /** Idle sessions opened first to measure server RSS per idle session. Default 0. */
   readonly idleSessions?: number;
+  /** Publishing before the CPU window opens (frames and bytes count from the start). Default 3. */
+  readonly warmupSeconds?: number;
 }
 
 const TICK_MS = 33; // ~30 video frames a second
@@ -107,9 +110,11 @@ const usage = async (child: ChildProcess): Promise<Extract<ServerMessage, { type
 };
 
 export async function run(options: WebTransportBenchOptions = {}): Promise<WebTransportBenchResult> {
-  const { seconds = 10, mbps = 3, publishers = 1, idleSessions = 0 } = options;
+  const { seconds = 10, mbps = 3, publishers = 1, idleSessions = 0, warmupSeconds = 3 } = options;
   const profile = process.env.WT_BENCH_PROFILE;
-  const child = fork(fileURLToPath(import.meta.url), ['--serve'], { stdio: 'inherit', execArgv: profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [] });
+  // WT_BENCH_NODE_ARGS: extra V8/Node flags for the server only (e.g. "--trace-deopt").
+  const extra = process.env.WT_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = fork(fileURLToPath(import.meta.url), ['--serve'], { stdio: 'inherit', execArgv: [...extra, ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [])] });
   const ready = await ask(child, 'ready');
   if (ready.type !== 'ready') throw new Error('server did not start');
   const connect = (): Promise<WebTransportSession> => WebTransportClient.connect(`https://127.0.0.1:${ready.port}/ingest`, {
@@ -125,9 +130,14 @@ export async function run(options: WebTransportBenchOptions = {}): Promise<WebTr
     await Promise.all(idle.map((session) => session.closed));
   }
   const sessions = await Promise.all(Array.from({ length: publishers }, connect));
-  const before = await usage(child);
+  const atStart = await usage(child);
+  const publishing = performance.now();
+  const sending = Promise.all(sessions.map((session) => publish(session, mbps, publishing + (warmupSeconds + seconds) * 1000)));
+  // Steady state only: the first seconds of a publisher also pay V8 compiling the hot path.
+  await new Promise((resolve) => setTimeout(resolve, warmupSeconds * 1000));
+  const before = warmupSeconds > 0 ? await usage(child) : atStart;
   const started = performance.now();
-  const sent = await Promise.all(sessions.map((session) => publish(session, mbps, started + seconds * 1000)));
+  const sent = await sending;
   await new Promise((resolve) => setTimeout(resolve, 200));
   const elapsedMs = performance.now() - started;
   const after = await usage(child);
@@ -136,7 +146,7 @@ export async function run(options: WebTransportBenchOptions = {}): Promise<WebTr
   await new Promise((resolve) => child.once('exit', resolve));
   const cpuPercent = ((after.cpuMicros - before.cpuMicros) / 1000 / elapsedMs) * 100;
   const bytesSent = sent.reduce((a, b) => a + b, 0);
-  const bytesReceived = after.bytes - before.bytes;
+  const bytesReceived = after.bytes - atStart.bytes;
   return {
     seconds: Math.round(elapsedMs / 100) / 10,
     mbps,
@@ -162,9 +172,10 @@ if (process.argv.includes('--serve')) {
       mbps: { type: 'string', default: '3' },
       publishers: { type: 'string', default: '1' },
       idle: { type: 'string', default: '0' },
+      warmup: { type: 'string', default: '3' },
     },
   });
-  const result = await run({ seconds: Number(values.seconds), mbps: Number(values.mbps), publishers: Number(values.publishers), idleSessions: Number(values.idle) });
+  const result = await run({ seconds: Number(values.seconds), mbps: Number(values.mbps), publishers: Number(values.publishers), idleSessions: Number(values.idle), warmupSeconds: Number(values.warmup) });
   const lines = [
     `WebTransport: ${result.publishers} publisher(s) at ${result.mbps} Mbit/s for ${result.seconds} s`,
     `  server CPU: ${result.serverCpuPercent} % of one core (${result.serverCpuPercentPerPublisher} % per publisher)`,

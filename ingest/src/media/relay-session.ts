@@ -19,6 +19,8 @@ export interface RelaySessionOptions {
   readonly statusIntervalMs: number;
   /** Longest audio waits for the next video frame (0: never), see RelayOptions. */
   readonly audioHoldMs: number;
+  /** Opus goes to FFmpeg in batches of at least this much audio, see RelayOptions. */
+  readonly transcodeBatchMs: number;
   readonly logger: RelayLogger;
   /** Grace before SIGTERM (and again before SIGKILL) when FFmpeg is stopped. */
   readonly killGraceMs: number;
@@ -166,6 +168,7 @@ export class RelaySession {
       && tracks.some((t) => t.kind === 'audio' && t.codec === 'opus');
     this.#pipeline = new FlvPipeline({
       tracks, baseUs, videoPath: this.#options.videoPath, ffmpegPath: this.#options.ffmpegPath, audioHoldMs: this.#options.audioHoldMs,
+      transcodeBatchMs: this.#options.transcodeBatchMs,
       onTags: (tags) => this.#coalescer.push(tags),
       onFatal: (error) => this.#fatal(error),
       onStderr: (line) => this.#log('debug', `ffmpeg: ${line}`),

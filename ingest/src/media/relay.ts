@@ -30,6 +30,13 @@ export interface RelayOptions {
    * video latency is unchanged. Timestamps are untouched, so A/V sync at the destination is too.
    */
   readonly audioHoldMs?: number;
+  /**
+   * Opus for the AAC transcode goes to FFmpeg in batches of at least this much audio, ms (default
+   * 100; applies with `audioHoldMs` > 0 and a video track). FFmpeg then wakes about 10 times a
+   * second instead of 30, which measured 0.6 points of a core less for it; the transcoded audio
+   * waits up to one batch longer (timestamps untouched, so A/V sync is not affected).
+   */
+  readonly transcodeBatchMs?: number;
   /** Outgoing RTMP chunk size (default 4096). */
   readonly chunkSize?: number;
   readonly softQueueBytes?: number;
@@ -69,7 +76,8 @@ export class Relay implements RelayControl {
       output, ffmpegPath: options.ffmpegPath ?? resolveFfmpegPath(), videoPath: options.videoPath ?? 'node',
       connectTimeoutMs: output.connectTimeoutMs, stallTimeoutMs: output.stallTimeoutMs, chunkSize: output.chunkSize,
       softQueueBytes: output.softQueueBytes, hardQueueBytes: output.hardQueueBytes,
-      statusIntervalMs: options.statusIntervalMs ?? 1000, audioHoldMs: options.audioHoldMs ?? 50, logger: options.logger ?? silentRelayLogger,
+      statusIntervalMs: options.statusIntervalMs ?? 1000, audioHoldMs: options.audioHoldMs ?? 50,
+      transcodeBatchMs: options.transcodeBatchMs ?? 100, logger: options.logger ?? silentRelayLogger,
       keepEndedSessions: options.keepEndedSessions ?? 50,
     };
   }
@@ -85,7 +93,7 @@ export class Relay implements RelayControl {
     if (this.#live.has(sessionId)) await this.stopSession(sessionId);
     const relaySession = new RelaySession(session, {
       ffmpegPath: this.#options.ffmpegPath, videoPath: this.#options.videoPath, output: this.#options.output, statusIntervalMs: this.#options.statusIntervalMs,
-      audioHoldMs: this.#options.audioHoldMs,
+      audioHoldMs: this.#options.audioHoldMs, transcodeBatchMs: this.#options.transcodeBatchMs,
       logger: this.#options.logger, killGraceMs: 1000,
     });
     const done = relaySession.run();

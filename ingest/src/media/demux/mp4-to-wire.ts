@@ -9,6 +9,12 @@ export interface Mp4ToWireOptions {
   readonly realtime?: boolean;
   /** Stop after this much media time (needed with `loop`). */
   readonly durationSeconds?: number;
+  /**
+   * With `realtime` and a video track: audio frames wait for the next video frame and are yielded
+   * just before it, at most this long (µs), as the studio sends them (web LiveTransport
+   * `audioHoldMs`). Default 40 000; 0 yields every frame at its own time.
+   */
+  readonly audioHoldUs?: number;
 }
 
 const VIDEO_TRACK_ID = 0;
@@ -97,27 +103,47 @@ export async function* mp4ToWireMessages(
     // often ends after the video (AAC frames of 1024 samples), and a shift that ends before it makes
     // the next pass's audio go backwards (WIRE_TIMESTAMP_BACKWARDS).
     const span = { startUs: Infinity, endUs: -Infinity };
+    const realtime = options.realtime === true;
+    const holdUs = realtime && file.tracks.some((t) => t.kind === 'video') ? options.audioHoldUs ?? 40_000 : 0;
+    const untilMedia = async (timestampUs: number): Promise<void> => {
+      const waitMs = timestampUs / 1000 - (performance.now() - startedAt);
+      if (waitMs > 1) await sleep(waitMs);
+    };
+    /** Audio waiting for the next video frame (`holdUs`). */
+    const held: FrameMessage[] = [];
     let offsetUs = 0;
-    for (;;) {
+    media: for (;;) {
       for await (const { trackId, packet } of interleave(file)) {
         if (offsetUs === 0) {
           span.startUs = Math.min(span.startUs, packet.microsecondTimestamp);
           span.endUs = Math.max(span.endUs, packet.microsecondTimestamp + packet.microsecondDuration);
         }
         const timestampUs = offsetUs + packet.microsecondTimestamp;
-        if (timestampUs >= limitUs) return;
-        if (options.realtime === true) {
-          const waitMs = timestampUs / 1000 - (performance.now() - startedAt);
-          if (waitMs > 1) await sleep(waitMs);
-        }
-        yield {
+        if (timestampUs >= limitUs) break media;
+        const frame: FrameMessage = {
           type: 'frame', trackId, timestamp: micro(timestampUs), duration: micro(packet.microsecondDuration),
           keyframe: packet.type === 'key', payload: packet.data,
         };
+        if (!realtime) { yield frame; continue; }
+        const oldestHeld = held[0]?.timestamp;
+        if (oldestHeld !== undefined && (trackId !== AUDIO_TRACK_ID || timestampUs - oldestHeld >= holdUs)) {
+          // A video frame takes the held audio along at its own time; otherwise the hold ran out.
+          await untilMedia(trackId === AUDIO_TRACK_ID ? oldestHeld + holdUs : timestampUs);
+          yield* held.splice(0);
+        }
+        if (trackId === AUDIO_TRACK_ID && holdUs > 0) { held.push(frame); continue; }
+        await untilMedia(timestampUs);
+        yield frame;
       }
       const passUs = span.endUs - Math.min(0, span.startUs);
-      if (options.loop !== true || !(passUs > 0)) return;
+      if (options.loop !== true || !(passUs > 0)) break;
       offsetUs += passUs;
+    }
+    // The end of the input (or of `durationSeconds`): what is held goes at the end of its hold.
+    const oldestHeld = held[0]?.timestamp;
+    if (oldestHeld !== undefined) {
+      await untilMedia(oldestHeld + holdUs);
+      yield* held;
     }
   } finally {
     file.input.dispose();

@@ -190,6 +190,7 @@ export class DestinationOutput {
   /** Waits until everything queued has reached the kernel (end of stream), at most `timeoutMs`. */
   async drain(timeoutMs: number): Promise<void> {
     const until = performance.now() + timeoutMs;
+    this.#publisher?.flush();
     while (this.#publisher && this.#publisher.pendingBytes > 0 && performance.now() < until) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }

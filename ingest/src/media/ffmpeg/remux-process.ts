@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { PassThrough, Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import ffmpeg from 'fluent-ffmpeg';
 import { RelayError } from '../relay-error.ts';
 
@@ -20,6 +21,8 @@ export interface RemuxProcessOptions {
 
 /** Above this much unread input the FFmpeg process is stuck; the session fails instead of buffering forever. */
 const MAX_PENDING_INPUT_BYTES = 32 * 1024 * 1024;
+/** Longest the end of FFmpeg's stdout is awaited after it exited. */
+const OUTPUT_DRAIN_MS = 1000;
 
 /**
  * One FFmpeg per session: Matroska on stdin → FLV on stdout, video `-c:v copy`, audio copied or
@@ -42,6 +45,8 @@ export class RemuxProcess {
       highWaterMark: 1024 * 1024,
       write: (chunk: Buffer, _encoding, done) => { options.onFlv(chunk); done(); },
     });
+    const outputEnded = new Promise<void>((resolve) => { output.once('finish', resolve); output.once('close', resolve); });
+    const afterOutput = (): void => { void Promise.race([outputEnded, sleep(OUTPUT_DRAIN_MS)]).then(() => this.#markExited()); };
     const audioArgs = options.audio === 'none' ? ['-an']
       : options.audio === 'copy' ? ['-c:a', 'copy']
         // `fast` coder: half the CPU of the default `twoloop` on speech, music and noise (FFmpeg 5.1,
@@ -64,7 +69,9 @@ export class RemuxProcess {
       .on('start', () => {
         const child = (this.#command as unknown as { ffmpegProc?: ChildProcess }).ffmpegProc ?? null;
         this.#child = child;
-        if (child) child.once('exit', () => this.#markExited());
+        // 'exit' can come before Node has read the last of stdout (the AAC FFmpeg writes at the end
+        // of input): exited also waits for the FLV output to end, at most OUTPUT_DRAIN_MS.
+        if (child) child.once('exit', afterOutput);
         else this.#markExited();
         if (this.#closeGraceMs !== null) this.#armKill(this.#closeGraceMs);
       })
@@ -74,7 +81,7 @@ export class RemuxProcess {
         if (this.#ended) { options.onExit(null); return; }
         options.onExit(new RelayError('RELAY_FFMPEG_FAILED', `FFmpeg failed: ${firstLine(error.message)}`));
       })
-      .on('end', () => { this.#markExited(); options.onExit(null); });
+      .on('end', () => { afterOutput(); options.onExit(null); });
     this.#command.pipe(output, { end: true });
   }
 

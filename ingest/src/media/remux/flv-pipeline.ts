@@ -18,6 +18,8 @@ export interface FlvPipelineOptions {
   readonly ffmpegPath: string | null;
   /** Longest Opus waits to go to FFmpeg with the next video frame (0: at once), see RelayOptions. */
   readonly audioHoldMs: number;
+  /** Opus goes to FFmpeg in batches of at least this much audio, see RelayOptions. */
+  readonly transcodeBatchMs: number;
   /** The session timestamp that maps to START_OFFSET_MS. */
   readonly baseUs: number;
   readonly onTags: (tags: FlvTag[]) => void;
@@ -86,9 +88,10 @@ export class FlvPipeline {
     };
     const [only] = tracks;
     if (this.#options.videoPath === 'node' && tracks.length === 1 && only?.kind === 'audio' && only.codec === 'opus') {
-      // With video, Opus waits for the next video frame (flushed in `push`), so FFmpeg wakes once per frame.
+      // With video, Opus waits for the video frame that completes a batch (flushed in `push`).
       const holdMs = this.#video ? this.#options.audioHoldMs : 0;
-      this.#opus = new OpusMatroskaWriter(only, write, { toMs: (us) => START_OFFSET_MS + Math.max(0, us - this.#options.baseUs) / 1000, holdMs });
+      const batchMs = holdMs > 0 ? this.#options.transcodeBatchMs : 0;
+      this.#opus = new OpusMatroskaWriter(only, write, { toMs: (us) => START_OFFSET_MS + Math.max(0, us - this.#options.baseUs) / 1000, holdMs, batchMs });
       return;
     }
     this.#remuxer = new MatroskaRemuxer(tracks, write, (us) => (START_OFFSET_MS * 1000 + Math.max(0, us - this.#options.baseUs)) / 1e6);
@@ -134,7 +137,7 @@ export class FlvPipeline {
       const tag = isVideo ? this.#writer.videoFrame(frame) : this.#writer.audioFrame(frame);
       tag.receivedAt = receivedAt;
       this.#options.onTags([tag]);
-      if (isVideo) this.#opus?.flush();
+      if (isVideo) this.#opus?.flushWithVideo();
       return 'written';
     }
     if (isVideo) {

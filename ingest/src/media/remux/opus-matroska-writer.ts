@@ -83,22 +83,29 @@ export function opusMatroskaCluster(timestampMs: number, payload: Uint8Array): B
 
 /**
  * Session Opus frames → Matroska bytes for FFmpeg's stdin. With `holdMs` > 0, clusters are held
- * until `flush()` (the relay calls it when a video frame arrives) or for at most `holdMs`, and go
- * out in one write: FFmpeg then wakes once per video frame instead of once per 20 ms Opus packet.
+ * and go out in one write when a video frame arrives (`flushWithVideo()`) once they hold at least
+ * `batchMs` of audio, or `batchMs + holdMs` after the first was held (video paused). FFmpeg then
+ * wakes once per batch instead of once per 20 ms Opus packet: with 100 ms batches its CPU measured
+ * 1.3 % of a core against 1.9–2.1 % when fed every 33 ms (48 kHz stereo speech, FFmpeg 5.1).
  */
 export class OpusMatroskaWriter {
   readonly #onData: (bytes: Buffer) => void;
   readonly #toMs: (timestampUs: number) => number;
   readonly #holdMs: number;
+  readonly #batchUs: number;
   #held: Buffer[] = [];
+  /** Audio held, µs: from the first held frame's start to the last one's end. */
+  #heldFromUs = 0;
+  #heldToUs = 0;
   #timer: NodeJS.Timeout | null = null;
   #closed = false;
 
   /** `toMs` maps session timestamps (µs) onto the output timeline (shared with the Node-built FLV tags). */
-  constructor(track: AudioTrackMessage, onData: (bytes: Buffer) => void, options: { readonly toMs: (timestampUs: number) => number; readonly holdMs?: number }) {
+  constructor(track: AudioTrackMessage, onData: (bytes: Buffer) => void, options: { readonly toMs: (timestampUs: number) => number; readonly holdMs?: number; readonly batchMs?: number }) {
     this.#onData = onData;
     this.#toMs = options.toMs;
     this.#holdMs = options.holdMs ?? 0;
+    this.#batchUs = (options.batchMs ?? 0) * 1000;
     onData(opusMatroskaHeader(track));
   }
 
@@ -106,8 +113,15 @@ export class OpusMatroskaWriter {
     if (this.#closed) return;
     const cluster = opusMatroskaCluster(this.#toMs(frame.timestamp), frame.payload);
     if (this.#holdMs <= 0) { this.#onData(cluster); return; }
+    if (this.#held.length === 0) this.#heldFromUs = frame.timestamp;
+    this.#heldToUs = frame.timestamp + frame.duration;
     this.#held.push(cluster);
-    this.#timer ??= setTimeout(() => this.flush(), this.#holdMs);
+    this.#timer ??= setTimeout(() => this.flush(), this.#batchUs / 1000 + this.#holdMs);
+  }
+
+  /** A video frame arrived: the held audio goes with it once it makes a batch. */
+  flushWithVideo(): void {
+    if (this.#heldToUs - this.#heldFromUs >= this.#batchUs) this.flush();
   }
 
   /** Writes the held clusters, if any, in one piece. */

@@ -19,6 +19,8 @@ const target: IngestTarget = { webtransportUrl: 'https://127.0.0.1:1/wt', websoc
 
 class FakeIngest {
   readonly received: WireMessage[][] = [];
+  /** Per media write: the frame messages it carried, and when it arrived. */
+  readonly mediaWrites: { frames: number; at: number }[] = [];
   readonly #decoder = new WireDecoder();
   #push: ((m: WireMessage) => void) | null = null;
   #end: (() => void) | null = null;
@@ -44,7 +46,12 @@ class FakeIngest {
       return {
         kind,
         sendControl: async (b) => { if (state.ended) throw new Error('closed'); take(b); },
-        sendMedia: async (b) => { if (state.ended) throw new Error('closed'); take(b); },
+        sendMedia: async (b) => {
+          if (state.ended) throw new Error('closed');
+          const before = inbox.length;
+          take(b);
+          this.mediaWrites.push({ frames: inbox.slice(before).filter((m) => m.type === 'frame').length, at: performance.now() });
+        },
         incoming: (async function* () {
           for (;;) {
             const next = queue.shift();
@@ -66,6 +73,11 @@ class FakeIngest {
 const frame = (timestamp: number, keyframe: boolean): WirePacket => ({
   bytes: encodeMessage({ type: 'frame', trackId: 0, timestamp: micro(timestamp), duration: micro(33_333), keyframe, payload: new Uint8Array([1, 2, 3]) }),
   kind: 'video', keyframe, timestamp: micro(timestamp),
+});
+
+const audio = (timestamp: number): WirePacket => ({
+  bytes: encodeMessage({ type: 'frame', trackId: 1, timestamp: micro(timestamp), duration: micro(20_000), keyframe: true, payload: new Uint8Array([9]) }),
+  kind: 'audio', keyframe: true, timestamp: micro(timestamp),
 });
 
 const until = async (check: () => boolean): Promise<void> => {
@@ -112,5 +124,37 @@ describe('LiveTransport', () => {
     expect(states.at(-1)).toBe('closed');
     // A stop says goodbye, so the ingest records a stop rather than a dropped connection.
     await until(() => ingest.received[1]?.at(-1)?.type === 'goodbye');
+  });
+
+  it('sends audio with the next video frame in one write, and alone after at most the hold', async () => {
+    const ingest = new FakeIngest();
+    const queue = new SendQueue({ maxPackets: 10 });
+    const transport = new LiveTransport({
+      target, queue, clock: new SessionClock(), audioHoldMs: 40,
+      openers: { webtransport: ingest.opener('webtransport'), websocket: ingest.opener('websocket') },
+      onState: () => undefined, onMessage: () => undefined, resume: () => [],
+    });
+    try {
+      queue.push(frame(0, true));
+      await until(() => ingest.mediaWrites.length === 1);
+      queue.push(audio(10_000));
+      queue.push(audio(30_000));
+      await new Promise((r) => setTimeout(r, 10));
+      expect(ingest.mediaWrites).toHaveLength(1); // the audio waits for video
+      queue.push(frame(33_333, false));
+      await until(() => ingest.mediaWrites.length === 2);
+      expect(ingest.mediaWrites[1]?.frames).toBe(3);
+      const frames = (ingest.received[0] ?? []).filter((m) => m.type === 'frame');
+      expect(frames.map((m) => m.timestamp)).toEqual([0, 10_000, 30_000, 33_333]);
+
+      const pushedAt = performance.now();
+      queue.push(audio(50_000)); // no video follows: goes alone once the hold is over
+      await until(() => ingest.mediaWrites.length === 3);
+      expect(ingest.mediaWrites[2]?.frames).toBe(1);
+      expect((ingest.mediaWrites[2]?.at ?? 0) - pushedAt).toBeGreaterThanOrEqual(35);
+      expect(transport.framesSent).toBe(5);
+    } finally {
+      await transport.close();
+    }
   });
 });

@@ -23,7 +23,17 @@ export interface LiveTransportOptions {
   readonly openers?: { readonly webtransport: ConnectionOpener; readonly websocket: ConnectionOpener };
   readonly backoffMs?: readonly number[];
   readonly statsIntervalMs?: number;
+  /**
+   * Longest an audio frame waits to be sent with the next video frame (0: at once). Default
+   * AUDIO_WITH_VIDEO_MS. Audio comes out of the encoder every 20 ms and video every 33 ms; sent
+   * together, the ingest receives 30 bursts a second instead of 80, and each burst is one write
+   * (measured on the relay bench: about a point of a core less for the ingest and its FFmpeg).
+   */
+  readonly audioHoldMs?: number;
 }
+
+/** Just over one frame interval at 30 fps: audio never waits longer than this for video. */
+export const AUDIO_WITH_VIDEO_MS = 40;
 
 const DEFAULT_BACKOFF = [500, 1000, 2000, 4000, 8000] as const;
 
@@ -128,15 +138,34 @@ export class LiveTransport {
   }
 
   async #pump(connection: Connection, signal: AbortSignal): Promise<void> {
+    const holdMs = this.#options.audioHoldMs ?? AUDIO_WITH_VIDEO_MS;
     for (;;) {
       const packet = await this.#options.queue.next(signal);
       if (!packet) return;
-      await connection.sendMedia(packet.bytes);
-      if (packet.kind === 'control') continue;
-      this.framesSent += 1;
-      this.bytesSent += packet.bytes.byteLength;
-      this.newestCapture = Math.max(this.newestCapture, packet.timestamp);
-      this.sendLatencyMs = (this.#options.clock.now() - packet.timestamp) / 1000;
+      const batch = packet.kind === 'audio' && holdMs > 0 ? await this.#withNextVideo(packet, holdMs, signal) : [packet];
+      if (signal.aborted) return; // the connection is going; the next one resumes at a keyframe
+      await connection.sendMedia(batch.length === 1 ? packet.bytes : concatBytes(batch));
+      for (const sent of batch) {
+        if (sent.kind === 'control') continue;
+        this.framesSent += 1;
+        this.bytesSent += sent.bytes.byteLength;
+        this.newestCapture = Math.max(this.newestCapture, sent.timestamp);
+        this.sendLatencyMs = (this.#options.clock.now() - sent.timestamp) / 1000;
+      }
+    }
+  }
+
+  /** `first` (audio) and what the queue hands out next, up to and including a video or control packet, or for `holdMs`. */
+  async #withNextVideo(first: WirePacket, holdMs: number, signal: AbortSignal): Promise<WirePacket[]> {
+    const batch = [first];
+    const deadline = performance.now() + holdMs;
+    for (;;) {
+      const left = deadline - performance.now();
+      if (left <= 0) return batch;
+      const next = await this.#options.queue.next(AbortSignal.any([signal, AbortSignal.timeout(Math.ceil(left))]));
+      if (!next) return batch;
+      batch.push(next);
+      if (next.kind !== 'audio') return batch;
     }
   }
 
@@ -171,4 +200,12 @@ export class LiveTransport {
     }
     this.#options.onState('closed');
   }
+}
+
+/** The packets' bytes in one buffer: wire messages are length-prefixed, so one write may carry several. */
+function concatBytes(packets: readonly WirePacket[]): Uint8Array {
+  const out = new Uint8Array(packets.reduce((n, p) => n + p.bytes.byteLength, 0));
+  let at = 0;
+  for (const p of packets) { out.set(p.bytes, at); at += p.bytes.byteLength; }
+  return out;
 }

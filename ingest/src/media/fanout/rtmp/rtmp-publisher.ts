@@ -29,6 +29,9 @@ export interface RtmpPublisherOptions {
 const TLS_VERIFY_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS_CERT_ALTNAME_INVALID/;
 
 /** One publishing RTMP(S) connection. Created by `RtmpPublisher.connect`; never logs (the URL is secret). */
+
+/** Most bytes held corked for one burst (a 1080p keyframe with its audio is ~100–200 KB). */
+const CORK_LIMIT_BYTES = 256 * 1024;
 export class RtmpPublisher {
   readonly #socket: Socket;
   readonly #chunkSize: number;
@@ -75,9 +78,9 @@ export class RtmpPublisher {
     }
   }
 
-  /** Bytes queued in Node, not yet taken by the kernel. */
+  /** Bytes queued in Node, not yet taken by the kernel (this burst's corked bytes are on their way, not a backlog). */
   get pendingBytes(): number {
-    return this.#socket.writableLength;
+    return Math.max(0, this.#socket.writableLength - this.#corkedBytes);
   }
 
   /** Bytes handed to the kernel so far. */
@@ -86,8 +89,12 @@ export class RtmpPublisher {
   }
 
   /**
-   * Sends FLV tags (timestamps already rebased) as ONE corked `writev` of headers and views into the
-   * tags' payloads (no copy); `onFlushed` runs when the kernel has all of it.
+   * Sends FLV tags (timestamps already rebased) as corked writes of headers and views into the
+   * tags' payloads (no copy); `onFlushed` runs when the kernel has all of it. The socket is
+   * uncorked on the next tick, so every `send` of one burst (a video frame and the audio the
+   * publisher sent with it arrive in one turn of the event loop) leaves in ONE `writev`, with no
+   * added delay; or as soon as CORK_LIMIT_BYTES are held, so a flood (a backlog arriving at once)
+   * still reaches the kernel, and the queue limits see the socket's real backlog.
    */
   send(tags: readonly { tag: FlvTag; timestamp: number }[], onFlushed?: () => void): number {
     if (this.#closed || tags.length === 0) return 0;
@@ -100,7 +107,11 @@ export class RtmpPublisher {
     }
     const socket = this.#socket;
     let bytes = 0;
-    socket.cork();
+    if (!this.#corked) {
+      this.#corked = true;
+      socket.cork();
+      process.nextTick(this.#uncork);
+    }
     const last = parts.length - 1;
     for (let i = 0; i < last; i++) {
       const part = parts[i];
@@ -109,9 +120,24 @@ export class RtmpPublisher {
     const final = parts[last] ?? Buffer.alloc(0);
     bytes += final.length;
     socket.write(final, onFlushed);
-    socket.uncork();
+    this.#corkedBytes += bytes;
+    if (this.#corkedBytes >= CORK_LIMIT_BYTES) this.#uncork();
     return bytes;
   }
+
+  /** Hands this burst's corked bytes to the socket now (before draining or waiting on `pendingBytes`). */
+  flush(): void {
+    this.#uncork();
+  }
+
+  #corked = false;
+  #corkedBytes = 0;
+  readonly #uncork = (): void => {
+    if (!this.#corked) return;
+    this.#corked = false;
+    this.#corkedBytes = 0;
+    this.#socket.uncork();
+  };
 
   /** Registers the end of the connection (peer closed, reset, …); fires once, never after `close()`. */
   onClose(listener: (error: RelayError) => void): void {
