@@ -28,14 +28,17 @@ export interface RtmpPublisherOptions {
 /** OpenSSL verification failures Node reports as `error.code` (tls.TLSSocket 'error'). */
 const TLS_VERIFY_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS_CERT_ALTNAME_INVALID/;
 
-/** One publishing RTMP(S) connection. Created by `RtmpPublisher.connect`; never logs (the URL is secret). */
-
 /** Most bytes held corked for one burst (a 1080p keyframe with its audio is ~100–200 KB). */
 const CORK_LIMIT_BYTES = 256 * 1024;
+
+/** One publishing RTMP(S) connection. Created by `RtmpPublisher.connect`; never logs (the URL is secret). */
 export class RtmpPublisher {
   readonly #socket: Socket;
   readonly #chunkSize: number;
   readonly #streamId: number;
+  /** The socket is corked for the current burst (see `send`), holding this many bytes. */
+  #corked = false;
+  #corkedBytes = 0;
   #closed = false;
   #endReason: RelayError | null = null;
   #closeListener: ((error: RelayError) => void) | null = null;
@@ -130,8 +133,6 @@ export class RtmpPublisher {
     this.#uncork();
   }
 
-  #corked = false;
-  #corkedBytes = 0;
   readonly #uncork = (): void => {
     if (!this.#corked) return;
     this.#corked = false;
