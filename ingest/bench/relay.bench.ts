@@ -19,6 +19,7 @@ import { cpus, loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FrameMessage, TrackMessage } from '@streamhub/shared';
 import { micro } from '@streamhub/shared';
+import { AudioWithVideo, type Release } from '../src/media/demux/audio-with-video.ts';
 import { mp4ToWireMessages } from '../src/media/demux/mp4-to-wire.ts';
 import { Relay } from '../src/media/relay.ts';
 import { fakeIngestSession, testDestination, type FakeIngestSession } from '../test/fixtures/fake-ingest-session.ts';
@@ -72,21 +73,20 @@ const AUDIO_HOLD_US = 40_000;
 
 /**
  * Plays the loaded frames into `fake` in real time, looping, for `seconds`, the way the studio
- * sends them: each video frame at its time with the audio encoded since the previous one.
- * `onWarm` runs once after the warm-up.
+ * sends them (AudioWithVideo): each video frame at its time with the audio encoded since the
+ * previous one. `onWarm` runs once after the warm-up.
  */
 async function publishRealtime(fake: FakeIngestSession, loaded: Loaded, seconds: number, onWarm: () => void): Promise<void> {
   const { tracks, frames, durationUs } = loaded;
   for (const track of tracks) fake.push(track);
-  const audioTrackId = tracks.find((t) => t.kind === 'audio')?.trackId;
+  const pacer = new AudioWithVideo(tracks.find((t) => t.kind === 'audio')?.trackId, AUDIO_HOLD_US);
   const start = performance.now();
-  const held: FrameMessage[] = [];
   const state = { warm: false };
-  const sendAt = async (timestampUs: number, messages: readonly FrameMessage[]): Promise<void> => {
-    const wait = start + timestampUs / 1000 - performance.now();
+  const send = async ({ atUs, frames: batch }: Release): Promise<void> => {
+    const wait = start + atUs / 1000 - performance.now();
     if (wait > 1) await sleep(wait);
-    if (!state.warm && timestampUs >= WARMUP_S * 1e6) { state.warm = true; onWarm(); }
-    for (const message of messages) fake.push(message);
+    if (!state.warm && atUs >= WARMUP_S * 1e6) { state.warm = true; onWarm(); }
+    for (const message of batch) fake.push(message);
   };
   for (let round = 0, i = 0; ; i++) {
     if (i === frames.length) { i = 0; round++; }
@@ -94,14 +94,7 @@ async function publishRealtime(fake: FakeIngestSession, loaded: Loaded, seconds:
     if (!frame) break;
     const timestampUs = round * durationUs + frame.timestamp;
     if (timestampUs > seconds * 1e6) break;
-    const message = { ...frame, timestamp: micro(timestampUs) };
-    const isAudio = frame.trackId === audioTrackId;
-    const oldestHeld = held[0]?.timestamp;
-    if (oldestHeld !== undefined && (!isAudio || timestampUs - oldestHeld >= AUDIO_HOLD_US)) {
-      await sendAt(isAudio ? oldestHeld + AUDIO_HOLD_US : timestampUs, held.splice(0));
-    }
-    if (isAudio) held.push(message);
-    else await sendAt(timestampUs, [message]);
+    for (const release of pacer.add({ ...frame, timestamp: micro(timestampUs) })) await send(release);
   }
   if (!state.warm) throw new Error('run too short');
 }

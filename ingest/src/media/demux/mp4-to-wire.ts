@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ALL_FORMATS, EncodedPacketSink, FilePathSource, Input, type EncodedPacket } from 'mediabunny';
 import { micro, type AudioTrackMessage, type FrameMessage, type TrackMessage, type VideoTrackMessage } from '@streamhub/shared';
+import { AudioWithVideo } from './audio-with-video.ts';
 
 export interface Mp4ToWireOptions {
   /** Start again from the beginning when the file ends (timestamps keep increasing). */
@@ -104,13 +105,12 @@ export async function* mp4ToWireMessages(
     // the next pass's audio go backwards (WIRE_TIMESTAMP_BACKWARDS).
     const span = { startUs: Infinity, endUs: -Infinity };
     const realtime = options.realtime === true;
-    const holdUs = realtime && file.tracks.some((t) => t.kind === 'video') ? options.audioHoldUs ?? 40_000 : 0;
+    const hasVideo = file.tracks.some((t) => t.kind === 'video');
+    const pacer = new AudioWithVideo(AUDIO_TRACK_ID, realtime && hasVideo ? options.audioHoldUs ?? 40_000 : 0);
     const untilMedia = async (timestampUs: number): Promise<void> => {
       const waitMs = timestampUs / 1000 - (performance.now() - startedAt);
       if (waitMs > 1) await sleep(waitMs);
     };
-    /** Audio waiting for the next video frame (`holdUs`). */
-    const held: FrameMessage[] = [];
     let offsetUs = 0;
     media: for (;;) {
       for await (const { trackId, packet } of interleave(file)) {
@@ -125,25 +125,19 @@ export async function* mp4ToWireMessages(
           keyframe: packet.type === 'key', payload: packet.data,
         };
         if (!realtime) { yield frame; continue; }
-        const oldestHeld = held[0]?.timestamp;
-        if (oldestHeld !== undefined && (trackId !== AUDIO_TRACK_ID || timestampUs - oldestHeld >= holdUs)) {
-          // A video frame takes the held audio along at its own time; otherwise the hold ran out.
-          await untilMedia(trackId === AUDIO_TRACK_ID ? oldestHeld + holdUs : timestampUs);
-          yield* held.splice(0);
+        for (const release of pacer.add(frame)) {
+          await untilMedia(release.atUs);
+          yield* release.frames;
         }
-        if (trackId === AUDIO_TRACK_ID && holdUs > 0) { held.push(frame); continue; }
-        await untilMedia(timestampUs);
-        yield frame;
       }
       const passUs = span.endUs - Math.min(0, span.startUs);
       if (options.loop !== true || !(passUs > 0)) break;
       offsetUs += passUs;
     }
-    // The end of the input (or of `durationSeconds`): what is held goes at the end of its hold.
-    const oldestHeld = held[0]?.timestamp;
-    if (oldestHeld !== undefined) {
-      await untilMedia(oldestHeld + holdUs);
-      yield* held;
+    const last = pacer.end();
+    if (last) {
+      await untilMedia(last.atUs);
+      yield* last.frames;
     }
   } finally {
     file.input.dispose();
