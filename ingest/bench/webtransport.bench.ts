@@ -2,9 +2,13 @@
  * WebTransport ingest CPU and memory: one Node client publishing 3 Mbit/s for ~10 s to a server
  * running in its own process, so the server's process.cpuUsage() is its alone.
  *
- *   node ingest/bench/webtransport.bench.ts [--seconds 10] [--mbps 3]
+ *   node ingest/bench/webtransport.bench.ts [--seconds 10] [--mbps 3] [--steady-from 30]
  *
  *   node ingest/bench/webtransport.bench.ts --publishers 10 --idle 50
+ *
+ * Two CPU windows of `--seconds` each in one run: the first opens after the warm-up (3 s), the
+ * steady one at `--steady-from` s. At 30 frames a second V8 is still compiling the hot path well
+ * into the first window; a publisher streams for minutes to hours, so the steady window is its cost.
  *
  * Prints server CPU % of one core (total and per publisher), server RSS before/after, frames (one
  * write per 33 ms tick) sent and lost, RSS per idle session with --idle. `run()` returns the
@@ -23,8 +27,12 @@ export interface WebTransportBenchResult {
   readonly seconds: number;
   readonly mbps: number;
   readonly publishers: number;
+  /** Steady window. */
   readonly serverCpuPercent: number;
   readonly serverCpuPercentPerPublisher: number;
+  /** First window (right after the warm-up). */
+  readonly firstCpuPercentPerPublisher: number;
+  readonly steadyFromSeconds: number;
   readonly rssPerIdleSessionMb: number | undefined;
   readonly serverRssMbBefore: number;
   readonly serverRssMbAfter: number;
@@ -82,8 +90,10 @@ export interface WebTransportBenchOptions {
   readonly publishers?: number;
   /** Idle sessions opened first to measure server RSS per idle session. Default 0. */
   readonly idleSessions?: number;
-  /** Publishing before the CPU window opens (frames and bytes count from the start). Default 3. */
+  /** Publishing before the first CPU window opens (frames and bytes count from the start). Default 3. */
   readonly warmupSeconds?: number;
+  /** Start of the steady CPU window, seconds after publishing started. Default 30. */
+  readonly steadyFromSeconds?: number;
 }
 
 const TICK_MS = 33; // ~30 video frames a second
@@ -110,7 +120,7 @@ const usage = async (child: ChildProcess): Promise<Extract<ServerMessage, { type
 };
 
 export async function run(options: WebTransportBenchOptions = {}): Promise<WebTransportBenchResult> {
-  const { seconds = 10, mbps = 3, publishers = 1, idleSessions = 0, warmupSeconds = 3 } = options;
+  const { seconds = 10, mbps = 3, publishers = 1, idleSessions = 0, warmupSeconds = 3, steadyFromSeconds = 30 } = options;
   const profile = process.env.WT_BENCH_PROFILE;
   // WT_BENCH_NODE_ARGS: extra V8/Node flags for the server only (e.g. "--trace-deopt").
   const extra = process.env.WT_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
@@ -132,19 +142,23 @@ export async function run(options: WebTransportBenchOptions = {}): Promise<WebTr
   const sessions = await Promise.all(Array.from({ length: publishers }, connect));
   const atStart = await usage(child);
   const publishing = performance.now();
-  const sending = Promise.all(sessions.map((session) => publish(session, mbps, publishing + (warmupSeconds + seconds) * 1000)));
-  // Steady state only: the first seconds of a publisher also pay V8 compiling the hot path.
-  await new Promise((resolve) => setTimeout(resolve, warmupSeconds * 1000));
-  const before = warmupSeconds > 0 ? await usage(child) : atStart;
-  const started = performance.now();
+  const endSeconds = Math.max(warmupSeconds, steadyFromSeconds) + seconds;
+  const sending = Promise.all(sessions.map((session) => publish(session, mbps, publishing + endSeconds * 1000)));
+  const at = async (second: number): Promise<{ usage: Extract<ServerMessage, { type: 'usage' }>; ms: number }> => {
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, publishing + second * 1000 - performance.now())));
+    return { usage: await usage(child), ms: performance.now() };
+  };
+  const first = [await at(warmupSeconds), await at(warmupSeconds + seconds)] as const;
+  const before = await at(steadyFromSeconds);
   const sent = await sending;
   await new Promise((resolve) => setTimeout(resolve, 200));
-  const elapsedMs = performance.now() - started;
+  const elapsedMs = performance.now() - before.ms;
   const after = await usage(child);
   for (const session of sessions) session.close();
   child.send('exit');
   await new Promise((resolve) => child.once('exit', resolve));
-  const cpuPercent = ((after.cpuMicros - before.cpuMicros) / 1000 / elapsedMs) * 100;
+  const cpuPercent = ((after.cpuMicros - before.usage.cpuMicros) / 1000 / elapsedMs) * 100;
+  const firstPercent = ((first[1].usage.cpuMicros - first[0].usage.cpuMicros) / 1000 / (first[1].ms - first[0].ms)) * 100;
   const bytesSent = sent.reduce((a, b) => a + b, 0);
   const bytesReceived = after.bytes - atStart.bytes;
   return {
@@ -153,7 +167,9 @@ export async function run(options: WebTransportBenchOptions = {}): Promise<WebTr
     publishers,
     serverCpuPercent: Math.round(cpuPercent * 10) / 10,
     serverCpuPercentPerPublisher: Math.round((cpuPercent / publishers) * 100) / 100,
-    serverRssMbBefore: Math.round(before.rss / 1e5) / 10,
+    firstCpuPercentPerPublisher: Math.round((firstPercent / publishers) * 100) / 100,
+    steadyFromSeconds,
+    serverRssMbBefore: Math.round(before.usage.rss / 1e5) / 10,
     serverRssMbAfter: Math.round(after.rss / 1e5) / 10,
     rssPerIdleSessionMb,
     bytesSent,
@@ -173,12 +189,14 @@ if (process.argv.includes('--serve')) {
       publishers: { type: 'string', default: '1' },
       idle: { type: 'string', default: '0' },
       warmup: { type: 'string', default: '3' },
+      'steady-from': { type: 'string', default: '30' },
     },
   });
-  const result = await run({ seconds: Number(values.seconds), mbps: Number(values.mbps), publishers: Number(values.publishers), idleSessions: Number(values.idle), warmupSeconds: Number(values.warmup) });
+  const result = await run({ seconds: Number(values.seconds), mbps: Number(values.mbps), publishers: Number(values.publishers), idleSessions: Number(values.idle), warmupSeconds: Number(values.warmup), steadyFromSeconds: Number(values['steady-from']) });
   const lines = [
     `WebTransport: ${result.publishers} publisher(s) at ${result.mbps} Mbit/s for ${result.seconds} s`,
-    `  server CPU: ${result.serverCpuPercent} % of one core (${result.serverCpuPercentPerPublisher} % per publisher)`,
+    `  server CPU, steady (from ${result.steadyFromSeconds} s): ${result.serverCpuPercent} % of one core (${result.serverCpuPercentPerPublisher} % per publisher)`,
+    `  server CPU, first ${result.seconds} s after the warm-up: ${result.firstCpuPercentPerPublisher} % per publisher`,
     `  server RSS: ${result.serverRssMbBefore} MB before, ${result.serverRssMbAfter} MB after`,
     ...(result.rssPerIdleSessionMb === undefined ? [] : [`  server RSS per idle session: ${result.rssPerIdleSessionMb} MB`]),
     `  frames: ${result.framesSent} sent, ${result.framesLost} lost (bytes: ${result.bytesSent} sent, ${result.bytesReceived} received)`,
