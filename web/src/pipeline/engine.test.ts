@@ -53,6 +53,12 @@ describe('StudioEngine (worker)', () => {
     expect(duration).toBeGreaterThan(2);
     expect(duration).toBeLessThan(4);
     expect(events.some((ev) => ev.type === 'recording' && ev.state === 'stopped' && ev.bytesWritten === blob.size)).toBe(true);
+    // The size grew while recording (stats once a second, fragments of ≥ 1 s), never past the final file.
+    const liveSizes = events.flatMap((ev) => (ev.type === 'stats' && ev.stats.recordingBytes !== undefined ? [ev.stats.recordingBytes] : []));
+    expect(liveSizes.length).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...liveSizes)).toBeGreaterThan(0);
+    expect(Math.max(...liveSizes)).toBeLessThanOrEqual(blob.size);
+    expect(liveSizes).toEqual([...liveSizes].sort((a, b) => a - b));
 
     const stats = events.filter((ev): ev is { type: 'stats'; stats: EngineStats } => ev.type === 'stats').at(-1)?.stats;
     expect(stats?.fpsOut).toBeGreaterThan(15);

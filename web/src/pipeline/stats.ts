@@ -10,6 +10,7 @@ export interface StatsSources {
   readonly encoder: MediaEncoder | null;
   readonly queue: SendQueue | null;
   readonly transport: LiveTransport | null;
+  readonly recorder: { readonly bytesWritten: number } | null;
 }
 
 /** Samples the stages once per interval and reports rates over that interval. */
@@ -21,7 +22,7 @@ export class EngineStatsCollector {
     this.#timer = setInterval(() => { report(this.#sample(sources())); }, intervalMs);
   }
 
-  #sample({ compositor, encoder, queue, transport }: StatsSources): EngineStats {
+  #sample({ compositor, encoder, queue, transport, recorder }: StatsSources): EngineStats {
     const now = performance.now();
     const seconds = Math.max(0.001, (now - this.#last.at) / 1000);
     // fps in: the busiest live source (sources deliver independently).
@@ -47,6 +48,7 @@ export class EngineStatsCollector {
         sendAudio: queue?.droppedByKind.audio ?? 0,
       },
       clockLate: { frames: compositor.lateTicks, maxMs: compositor.maxLateMs, sourceFramesSkipped: compositor.sourceFramesSkipped },
+      ...(recorder ? { recordingBytes: recorder.bytesWritten } : {}),
     };
     this.#last = { at: now, framesIn, framesOut: compositor.framesOut, bytes };
     return stats;

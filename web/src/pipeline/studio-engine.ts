@@ -58,6 +58,8 @@ export interface EngineStats {
    * drops) and the most overdue one; source frames replaced before they were ever drawn.
    */
   readonly clockLate?: { readonly frames: number; readonly maxMs: number; readonly sourceFramesSkipped: number };
+  /** Bytes the local recording has written so far; only while recording. */
+  readonly recordingBytes?: number;
 }
 
 export interface AudioLevels { readonly [sourceId: string]: { readonly peak: number; readonly rms: number } }

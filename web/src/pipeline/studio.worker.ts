@@ -61,7 +61,7 @@ class StudioWorker {
     this.#compositor = compositor;
     compositor.start();
     this.#stats = new EngineStatsCollector(() => ({
-      compositor, encoder: this.#encoder, queue: this.#queue, transport: this.#transport,
+      compositor, encoder: this.#encoder, queue: this.#queue, transport: this.#transport, recorder: this.#recorder,
     }), (stats) => { emit({ type: 'stats', stats }); });
     return { renderer: compositor.rendererKind };
   }

@@ -75,7 +75,7 @@ export const useStudioStore = defineStore('studio', () => {
   const levels = shallowRef<Record<string, { peak: number; rms: number }>>({});
   const recording = ref<'idle' | 'recording' | 'stopping'>('idle');
   const recordedBytes = ref(0);
-  /** When the local recording started (the engine reports its size only at the end). */
+  /** When the local recording started (its size comes with the engine's stats, once a second). */
   const recordingSinceMs = ref<number | null>(null);
   const recordingUrl = ref<string | null>(null);
   const errors = ref<(Explained & { key: number; code: string })[]>([]);
@@ -100,6 +100,8 @@ export const useStudioStore = defineStore('studio', () => {
     switch (event.type) {
       case 'stats': {
         stats.value = { ...event.stats };
+        // While recording, the size grows once a second; the final size comes with the 'recording' event.
+        if (recording.value === 'recording' && event.stats.recordingBytes !== undefined) recordedBytes.value = event.stats.recordingBytes;
         const at = Date.now();
         bitrateHistory.value = pushSample(bitrateHistory.value, { atMs: at, value: event.stats.videoBitrateKbps });
         fpsHistory.value = pushSample(fpsHistory.value, { atMs: at, value: event.stats.fpsOut });

@@ -98,9 +98,14 @@ describe('Go live', () => {
     await settle();
     // Before the engine reports a size, the button shows how long the recording runs.
     expect(w.get('[data-testid="record"]').text()).toBe('Stop recording (0:00)');
-    h.engine.emit({ type: 'recording', state: 'recording', bytesWritten: 2_500_000 });
+    // Then the size it reports with its stats, once a second.
+    const stats = { fpsIn: 30, fpsOut: 30, encodeMsP50: 4, encodeMsP95: 8, videoQueueDepth: 0, sendQueueDepth: 0, framesDropped: 0, videoBitrateKbps: 2500, sendLatencyMs: null, rttMs: null, transport: null };
+    h.engine.emit({ type: 'stats', stats: { ...stats, recordingBytes: 1_200_000 } });
     await settle();
-    expect(w.get('[data-testid="record"]').text()).toBe('Stop recording (2.5 MB)');
+    expect(w.get('[data-testid="record"]').text()).toBe('Stop recording (0:00 · 1.2 MB)');
+    h.engine.emit({ type: 'stats', stats: { ...stats, recordingBytes: 2_500_000 } });
+    await settle();
+    expect(w.get('[data-testid="record"]').text()).toBe('Stop recording (0:00 · 2.5 MB)');
     await w.get('[data-testid="record"]').trigger('click');
     await settle();
     const link = w.get('[data-testid="download"]');
