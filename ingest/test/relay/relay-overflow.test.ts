@@ -33,10 +33,10 @@ describe('relay overflow: a receiver that stops reading', () => {
     await waitFor(() => {
       const d = relay.status(SESSION)?.destinations.find((x) => x.id === 'stuck');
       return d !== undefined && d.status.state === 'retrying';
-    }, 10_000, 'stuck destination retrying');
+    }, 30_000, 'stuck destination retrying');
     const stuckStatus = relay.status(SESSION)?.destinations.find((x) => x.id === 'stuck');
     // Let the healthy destination drain, then end the stream.
-    await waitFor(() => (relay.status(SESSION)?.destinations.find((x) => x.id === 'healthy')?.framesSent ?? 0) >= videoFrames, 10_000, 'healthy got all');
+    await waitFor(() => (relay.status(SESSION)?.destinations.find((x) => x.id === 'healthy')?.framesSent ?? 0) >= videoFrames, 30_000, 'healthy got all');
     fake.end();
     await handled;
     await healthy.exited;

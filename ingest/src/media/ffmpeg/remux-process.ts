@@ -77,8 +77,11 @@ export class RemuxProcess {
       })
       .on('stderr', (line: string) => options.onStderr?.(line))
       .on('error', (error: Error) => {
-        this.#markExited();
-        if (this.#ended) { options.onExit(null); return; }
+        // fluent-ffmpeg reports a failed exit without waiting for stdout to end: what FFmpeg wrote
+        // last (the encoder's final AAC frames) may still be in the pipe, so wait for it here too.
+        if (this.#child) afterOutput();
+        else this.#markExited();
+        if (this.#ended) { options.onStderr?.(`exit after end of input: ${firstLine(error.message)}`); options.onExit(null); return; }
         options.onExit(new RelayError('RELAY_FFMPEG_FAILED', `FFmpeg failed: ${firstLine(error.message)}`));
       })
       .on('end', () => { afterOutput(); options.onExit(null); });

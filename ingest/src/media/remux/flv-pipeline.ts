@@ -153,14 +153,20 @@ export class FlvPipeline {
     return (await this.#remuxer?.push(frame)) ?? 'written';
   }
 
-  /** End of stream: flush the muxer and let FFmpeg finish (bounded). */
-  async finish(timeoutMs: number): Promise<void> {
+  /** End of stream: flush the muxer and let FFmpeg finish (bounded); false when FFmpeg ran out of time. */
+  async finish(timeoutMs: number): Promise<boolean> {
     this.#opus?.flush();
     await this.#remuxer?.finish();
     const ffmpeg = this.#ffmpeg;
-    if (!ffmpeg) return;
+    if (!ffmpeg) return true;
     ffmpeg.endInput();
-    await Promise.race([ffmpeg.exited, new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), timeoutMs); });
+    try {
+      return await Promise.race([ffmpeg.exited.then(() => true), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Bounded stop of FFmpeg: SIGTERM after `graceMs`, SIGKILL after as long again. */
