@@ -37,6 +37,8 @@ const STOP = Symbol('stop');
  */
 const TRACK_WAIT_MS = 1000;
 const MAX_EARLY_FRAMES = 120;
+/** Longest FFmpeg may take to transcode the last audio and exit after the end of the stream. */
+const FINISH_TIMEOUT_MS = 3000;
 
 /**
  * One publisher session, the only place that knows the whole server-side flow:
@@ -47,9 +49,6 @@ const MAX_EARLY_FRAMES = 120;
  * seeing a destination; the fan-out is non-blocking sockets in Node, each with a bounded queue,
  * drop policy, stall detection and its own reconnect loop, so no destination can delay another.
  */
-/** Longest FFmpeg may take to transcode the last audio and exit after the end of the stream. */
-const FINISH_TIMEOUT_MS = 3000;
-
 export class RelaySession {
   readonly sessionId: string;
   readonly latency = new LatencyRecorder();

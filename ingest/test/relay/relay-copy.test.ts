@@ -79,7 +79,6 @@ describe.each(cases)('relay with $audio audio, video via $videoPath → real RTM
     expect(Math.abs((firstAudio?.ptsTime ?? 99) - (got[0]?.ptsTime ?? 0))).toBeLessThanOrEqual(0.04);
     // ... and lasting as long: the audio FFmpeg writes last still reaches the destination at the end.
     const lastAudio = received.packets.findLast((p) => p.codecType === 'audio');
-    console.log(`tail: ${audio}/${videoPath} last audio ${String(lastAudio?.ptsTime)} last video ${String(got.at(-1)?.ptsTime)}`);
     // (Seen once in CI: the last ~86 ms missing. The relay's log goes with the failure.)
     expect(lastAudio?.ptsTime ?? 0, lines.join('\n')).toBeGreaterThanOrEqual((got.at(-1)?.ptsTime ?? 99) - 0.05);
 
