@@ -85,6 +85,10 @@ interface Windows { readonly firstFrom: number; readonly firstTo: number; readon
 const windowsFor = (seconds: number, steadyFrom: number): Windows =>
   ({ firstFrom: WARMUP_S, firstTo: WARMUP_S + seconds, steadyFrom, steadyTo: steadyFrom + seconds });
 
+/** The windows' edges in time order. */
+const edgesInOrder = (windows: Windows): (keyof Windows)[] =>
+  (Object.keys(windows) as (keyof Windows)[]).sort((a, b) => windows[a] - windows[b]);
+
 /** CPU samples taken at the windows' edges (null until reached). */
 type Marks = Record<keyof Windows, Sample | null>;
 
@@ -97,7 +101,7 @@ async function publishRealtime(fake: FakeIngestSession, loaded: Loaded, windows:
   const { tracks, frames, durationUs } = loaded;
   for (const track of tracks) fake.push(track);
   const pacer = new AudioWithVideo(tracks.find((t) => t.kind === 'audio')?.trackId, AUDIO_HOLD_US);
-  const edges = (Object.keys(windows) as (keyof Windows)[]).sort((a, b) => windows[a] - windows[b]);
+  const edges = edgesInOrder(windows);
   const endUs = Math.max(windows.firstTo, windows.steadyTo) * 1e6;
   const start = performance.now();
   const send = async ({ atUs, frames: batch }: Release): Promise<void> => {
@@ -153,10 +157,12 @@ async function copyRelay(path: string, dir: string, windows: Windows): Promise<O
   const dests = await listeners(dir, 'copy');
   // RELAY_BENCH_AUDIO_HOLD_MS / RELAY_BENCH_TRANSCODE_BATCH_MS: the relay's audio hold and Opus batch (RelayOptions), to measure what they trade.
   const knob = (name: string): number | undefined => (process.env[name] === undefined ? undefined : Number(process.env[name]));
+  const audioHoldMs = knob('RELAY_BENCH_AUDIO_HOLD_MS');
+  const transcodeBatchMs = knob('RELAY_BENCH_TRANSCODE_BATCH_MS');
   const relay = new Relay({
     ...(process.env.BENCH_DEBUG === '1' ? { logger: { debug: () => undefined, info: (f, m) => console.log(m), warn: (f, m) => console.log(m), error: (f, m) => console.log(m) } } : {}),
-    ...(knob('RELAY_BENCH_AUDIO_HOLD_MS') === undefined ? {} : { audioHoldMs: knob('RELAY_BENCH_AUDIO_HOLD_MS') }),
-    ...(knob('RELAY_BENCH_TRANSCODE_BATCH_MS') === undefined ? {} : { transcodeBatchMs: knob('RELAY_BENCH_TRANSCODE_BATCH_MS') }),
+    ...(audioHoldMs === undefined ? {} : { audioHoldMs }),
+    ...(transcodeBatchMs === undefined ? {} : { transcodeBatchMs }),
   });
   const fake = fakeIngestSession('bench', dests.map((l, i) => testDestination(`d${i}`, `rtmp://127.0.0.1:${l.port}/live/benchkeycopy${i + 1}`)));
   const handled = relay.handle(fake.session);
@@ -189,7 +195,7 @@ async function transcode(path: string, dir: string, windows: Windows): Promise<{
   const pid = child.pid ?? 0;
   const { marks, mark } = marker(() => [pid]);
   const started = performance.now();
-  const edges = (Object.keys(windows) as (keyof Windows)[]).sort((a, b) => windows[a] - windows[b]);
+  const edges = edgesInOrder(windows);
   for (const edge of edges) {
     await sleep(Math.max(0, started + windows[edge] * 1000 - performance.now()));
     mark(edge);
