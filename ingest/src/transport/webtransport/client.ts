@@ -64,7 +64,7 @@ export async function openClientConnection(url: string, options: WebTransportCli
   const peer = { host: address, port: Number(target.port || 443) };
   const config = buildNativeConfig({ limits: { ...defaultQuicLimits, ...options.limits } });
   const conn = quiche.Connection.connect(isIP(hostname) ? null : hostname, randomBytes(MAX_CONN_ID_LEN), local, peer, config);
-  const quic = new QuicConnection({ conn, socket, local, peer });
+  const quic = new QuicConnection({ conn, socket, local, peer, role: 'client' });
   socket.on('message', (data, rinfo) => quic.receive(data, rinfo.address, rinfo.port));
   socket.on('error', () => undefined);
   const h3 = new H3Connection({ role: 'client', quic, maxQueuedStreams: 16, owner });

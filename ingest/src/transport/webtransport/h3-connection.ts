@@ -53,6 +53,8 @@ export class H3Connection implements QuicConnectionHandler, RequestHost {
   private readonly pendingHeaders = new Map<number, HeaderReader>();
   private readonly peerUni = new Map<number, PeerUniKind>();
   private readonly requests = new Map<number, RequestStream>();
+  /** Session (CONNECT) streams readable in this flush, read after the others (see onReadableDone). */
+  private readonly readableRequests: number[] = [];
   private readonly wtStreams = new Map<number, { side: QuicReceiveSide | undefined; session: WebTransportSession }>();
   private readonly sessions = new Set<WebTransportSession>();
   private readonly settingsWaiters: (() => void)[] = [];
@@ -88,8 +90,12 @@ export class H3Connection implements QuicConnectionHandler, RequestHost {
 
   allocateStreamId(bidirectional: boolean): number {
     const id = bidirectional ? this.nextBidi : this.nextUni;
-    if (bidirectional) this.nextBidi += 4;
-    else this.nextUni += 4;
+    if (bidirectional) {
+      this.nextBidi += 4;
+      this.quic.watch(id); // the peer answers on it
+    } else {
+      this.nextUni += 4;
+    }
     return id;
   }
 
@@ -162,12 +168,32 @@ export class H3Connection implements QuicConnectionHandler, RequestHost {
   }
 
   onReadable(streamId: number): void {
+    this.guarded(() => this.dispatch(streamId));
+  }
+
+  /**
+   * A CONNECT stream's close capsule ends its session and aborts the session's streams, so it is
+   * read after them: data a peer sent before closing (e.g. an error message and FIN on a stream)
+   * reaches its reader first, whatever order quiche lists the streams in.
+   */
+  onReadableDone(): void {
+    for (const streamId of this.readableRequests.splice(0)) {
+      const request = this.requests.get(streamId);
+      if (request) this.guarded(() => this.readRequest(request));
+    }
+  }
+
+  /** A peer must never crash the process: anything unexpected ends only this connection. */
+  private guarded(work: () => void): void {
     try {
-      this.dispatch(streamId);
+      work();
     } catch (error) {
-      // A peer must never crash the process: anything unexpected ends only this connection.
       this.fail(error instanceof H3Error ? error : new H3Error(H3ErrorCode.INTERNAL_ERROR, 'internal error'));
     }
+  }
+
+  private readRequest(request: RequestStream): void {
+    if (request.onReadable() !== 'open') this.requests.delete(request.streamId);
   }
 
   onClosed(error: { code: number; reason: string; fromPeer: boolean } | undefined): void {
@@ -196,7 +222,8 @@ export class H3Connection implements QuicConnectionHandler, RequestHost {
     }
     const request = this.requests.get(streamId);
     if (request) {
-      if (request.onReadable() !== 'open') this.requests.delete(streamId);
+      if (!request.hasSession) this.readRequest(request);
+      else if (!this.readableRequests.includes(streamId)) this.readableRequests.push(streamId);
       return;
     }
     const kind = this.peerUni.get(streamId);

@@ -77,6 +77,11 @@ export class RequestStream {
     return fin ? this.ended('fin') : this.onReadable();
   }
 
+  /** A session lives on this stream: what it reads now are capsules, the close among them. */
+  get hasSession(): boolean {
+    return this.session !== undefined;
+  }
+
   onReadable(): DrainResult {
     const result = drainStream(this.h3.quic.conn, this.streamId, (bytes) => this.onBytes(bytes));
     return result === 'open' ? 'open' : this.ended(result);

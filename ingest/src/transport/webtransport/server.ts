@@ -175,7 +175,7 @@ export class WebTransportServer {
     } catch {
       return undefined;
     }
-    const quic = new QuicConnection({ conn, socket: this.socket, local, peer: from });
+    const quic = new QuicConnection({ conn, socket: this.socket, local, peer: from, role: 'server' });
     const h3 = new H3Connection({ role: 'server', quic, owner: this.owner(), maxQueuedStreams: this.options.maxQueuedStreams ?? 16 });
     // The client keeps using its original DCID until our first packet reaches it (RFC 9000 §7.2).
     const connection: ServerConnection = { quic, h3, keys: [hex(scid), hex(header.dcid)], connectTimer: undefined };
