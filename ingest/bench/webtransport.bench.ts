@@ -6,9 +6,18 @@
  *
  *   node ingest/bench/webtransport.bench.ts --publishers 10 --idle 50
  *
+ *   node ingest/bench/webtransport.bench.ts --rtt 20
+ *
  * Two CPU windows of `--seconds` each in one run: the first opens after the warm-up (3 s), the
  * steady one at `--steady-from` s. At 30 frames a second V8 is still compiling the hot path well
  * into the first window; a publisher streams for minutes to hours, so the steady window is its cost.
+ *
+ * `--rtt <ms>` holds every datagram the publishers receive for that long before their QUIC
+ * connection sees it, so the path has that round-trip time instead of loopback's ~0.3 ms. It
+ * matters to the server: quiche starts each receive window small (32 KiB a stream, 48 KiB the
+ * connection) and doubles it only when two window updates come within 2 RTTs. On loopback that
+ * never happens, so the server sends MAX_STREAM_DATA + MAX_DATA every other frame and the
+ * publisher acknowledges each; over a real path the windows grow in the first seconds.
  *
  * Prints server CPU % of one core (total and per publisher), server RSS before/after, frames (one
  * write per 33 ms tick) sent and lost, RSS per idle session with --idle. `run()` returns the
@@ -20,6 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { mintCertificate } from '../src/transport/certs/mint-certificate.ts';
 import { WebTransportClient } from '../src/transport/webtransport/client.ts';
+import { QuicConnection } from '../src/transport/webtransport/quic-connection.ts';
 import { WebTransportServer } from '../src/transport/webtransport/server.ts';
 import type { WebTransportSession } from '../src/transport/webtransport/session.ts';
 
@@ -27,6 +37,8 @@ export interface WebTransportBenchResult {
   readonly seconds: number;
   readonly mbps: number;
   readonly publishers: number;
+  /** Emulated round-trip time (ms) on the publishers' receive side; 0 = loopback as is. */
+  readonly rttMs: number;
   /** Steady window. */
   readonly serverCpuPercent: number;
   readonly serverCpuPercentPerPublisher: number;
@@ -94,6 +106,25 @@ export interface WebTransportBenchOptions {
   readonly warmupSeconds?: number;
   /** Start of the steady CPU window, seconds after publishing started. Default 30. */
   readonly steadyFromSeconds?: number;
+  /** Delay (ms) added to every datagram the publishers receive (see the file comment). Default 0. */
+  readonly rttMs?: number;
+}
+
+let publisherDelayMs = 0;
+
+/**
+ * The publishers run in this process and the server in its own (never patched), so this delays
+ * only the server → publisher direction: the round trip becomes `rttMs` + loopback's.
+ */
+function delayPublisherReceive(rttMs: number): void {
+  if (publisherDelayMs === 0) {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with each connection as `this`
+    const deliver = QuicConnection.prototype.receive;
+    QuicConnection.prototype.receive = function delayed(this: QuicConnection, data: Buffer, host: string, port: number): void {
+      setTimeout(() => deliver.call(this, data, host, port), publisherDelayMs);
+    };
+  }
+  publisherDelayMs = rttMs;
 }
 
 const TICK_MS = 33; // ~30 video frames a second
@@ -120,7 +151,8 @@ const usage = async (child: ChildProcess): Promise<Extract<ServerMessage, { type
 };
 
 export async function run(options: WebTransportBenchOptions = {}): Promise<WebTransportBenchResult> {
-  const { seconds = 10, mbps = 3, publishers = 1, idleSessions = 0, warmupSeconds = 3, steadyFromSeconds = 30 } = options;
+  const { seconds = 10, mbps = 3, publishers = 1, idleSessions = 0, warmupSeconds = 3, steadyFromSeconds = 30, rttMs = 0 } = options;
+  if (rttMs > 0) delayPublisherReceive(rttMs);
   const profile = process.env.WT_BENCH_PROFILE;
   // WT_BENCH_NODE_ARGS: extra V8/Node flags for the server only (e.g. "--trace-deopt").
   const extra = process.env.WT_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
@@ -165,6 +197,7 @@ export async function run(options: WebTransportBenchOptions = {}): Promise<WebTr
     seconds: Math.round(elapsedMs / 100) / 10,
     mbps,
     publishers,
+    rttMs,
     serverCpuPercent: Math.round(cpuPercent * 10) / 10,
     serverCpuPercentPerPublisher: Math.round((cpuPercent / publishers) * 100) / 100,
     firstCpuPercentPerPublisher: Math.round((firstPercent / publishers) * 100) / 100,
@@ -190,11 +223,12 @@ if (process.argv.includes('--serve')) {
       idle: { type: 'string', default: '0' },
       warmup: { type: 'string', default: '3' },
       'steady-from': { type: 'string', default: '30' },
+      rtt: { type: 'string', default: '0' },
     },
   });
-  const result = await run({ seconds: Number(values.seconds), mbps: Number(values.mbps), publishers: Number(values.publishers), idleSessions: Number(values.idle), warmupSeconds: Number(values.warmup), steadyFromSeconds: Number(values['steady-from']) });
+  const result = await run({ seconds: Number(values.seconds), mbps: Number(values.mbps), publishers: Number(values.publishers), idleSessions: Number(values.idle), warmupSeconds: Number(values.warmup), steadyFromSeconds: Number(values['steady-from']), rttMs: Number(values.rtt) });
   const lines = [
-    `WebTransport: ${result.publishers} publisher(s) at ${result.mbps} Mbit/s for ${result.seconds} s`,
+    `WebTransport: ${result.publishers} publisher(s) at ${result.mbps} Mbit/s for ${result.seconds} s${result.rttMs > 0 ? `, ${result.rttMs} ms added round trip` : ''}`,
     `  server CPU, steady (from ${result.steadyFromSeconds} s): ${result.serverCpuPercent} % of one core (${result.serverCpuPercentPerPublisher} % per publisher)`,
     `  server CPU, first ${result.seconds} s after the warm-up: ${result.firstCpuPercentPerPublisher} % per publisher`,
     `  server RSS: ${result.serverRssMbBefore} MB before, ${result.serverRssMbAfter} MB after`,
