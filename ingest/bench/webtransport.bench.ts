@@ -180,8 +180,9 @@ export async function run(options: WebTransportBenchOptions = {}): Promise<WebTr
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, publishing + second * 1000 - performance.now())));
     return { usage: await usage(child), ms: performance.now() };
   };
-  const first = [await at(warmupSeconds), await at(warmupSeconds + seconds)] as const;
-  const before = await at(steadyFromSeconds);
+  // Each sample at its own time: with `--seconds` longer than the gap the two windows overlap.
+  const [first0, first1, before] = await Promise.all([at(warmupSeconds), at(warmupSeconds + seconds), at(steadyFromSeconds)]);
+  const first = [first0, first1] as const;
   const sent = await sending;
   await new Promise((resolve) => setTimeout(resolve, 200));
   const elapsedMs = performance.now() - before.ms;
