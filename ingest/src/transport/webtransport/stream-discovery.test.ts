@@ -8,11 +8,9 @@ import { afterEach, expect, it } from 'vitest';
 import { H3ErrorCode } from '../h3/errors.ts';
 import { StreamType } from '../h3/frames.ts';
 import { concatBytes, encodeVarint } from '../h3/varint.ts';
-import { connectRequest, openClientConnection, type ClientConnection } from './client.ts';
+import type { ClientConnection } from './client.ts';
 import { FULL_WALK_MS } from './quic-connection.ts';
-import { RequestStream, type RequestStreamOwner } from './request-stream.ts';
-import type { WebTransportSession } from './session.ts';
-import { digestStream, payload, sha256Hex, startServer, type ServerFixture } from './test-fixtures.ts';
+import { digestStream, openRawSession, payload, sha256Hex, startServer, type ServerFixture } from './test-fixtures.ts';
 
 const fixtures: ServerFixture[] = [];
 const connections: ClientConnection[] = [];
@@ -21,19 +19,12 @@ afterEach(async () => {
   await Promise.all(fixtures.splice(0).map((f) => f.server.close()));
 });
 
-/** A client session whose HTTP/3 layer the test can reach (to burn a stream ID). */
-async function open(): Promise<{ connection: ClientConnection; client: WebTransportSession; server: WebTransportSession }> {
+async function open(): ReturnType<typeof openRawSession> {
   const f = await startServer();
   fixtures.push(f);
-  let opened: ((session: WebTransportSession) => void) | undefined;
-  const clientSession = new Promise<WebTransportSession>((resolve) => (opened = resolve));
-  const owner: RequestStreamOwner = { admit: () => 404, sessionOpened: (s) => opened?.(s), rejected: () => undefined };
-  const connection = await openClientConnection(f.url, { serverCertificateHashes: [{ algorithm: 'sha-256', value: f.cert.sha256 }] }, owner);
-  connections.push(connection);
-  const request = new RequestStream({ h3: connection.h3, owner, streamId: connection.h3.allocateStreamId(true), maxQueuedStreams: 4 });
-  connection.h3.trackRequest(request);
-  await request.sendRequest(connectRequest(connection.target, undefined));
-  return { connection, client: await clientSession, server: await f.nextSession() };
+  const opened = await openRawSession(f);
+  connections.push(opened.connection);
+  return opened;
 }
 
 it('reads a stream whose bytes arrive while a lower-numbered stream of its type is still silent', async () => {

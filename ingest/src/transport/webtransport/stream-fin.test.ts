@@ -7,10 +7,7 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import { H3ErrorCode } from '../h3/errors.ts';
-import { connectRequest, openClientConnection } from './client.ts';
-import { RequestStream, type RequestStreamOwner } from './request-stream.ts';
-import type { WebTransportSession } from './session.ts';
-import { digestStream, payload, sha256Hex, startServer, waitFor, type ServerFixture } from './test-fixtures.ts';
+import { digestStream, openRawSession, payload, sha256Hex, startServer, waitFor, type ServerFixture } from './test-fixtures.ts';
 
 const fixtures: ServerFixture[] = [];
 afterEach(async () => {
@@ -22,15 +19,7 @@ it('delivers a FIN written after the data when the data ACK is processed before 
   const limits = { maxIdleTimeoutMs: 3_000 };
   const f = await startServer({ limits });
   fixtures.push(f);
-  let opened: ((session: WebTransportSession) => void) | undefined;
-  const clientSession = new Promise<WebTransportSession>((resolve) => (opened = resolve));
-  const owner: RequestStreamOwner = { admit: () => 404, sessionOpened: (s) => opened?.(s), rejected: () => undefined };
-  const connection = await openClientConnection(f.url, { serverCertificateHashes: [{ algorithm: 'sha-256', value: f.cert.sha256 }], limits }, owner);
-  const request = new RequestStream({ h3: connection.h3, owner, streamId: connection.h3.allocateStreamId(true), maxQueuedStreams: 4 });
-  connection.h3.trackRequest(request);
-  await request.sendRequest(connectRequest(connection.target, undefined));
-  const client = await clientSession;
-  const server = await f.nextSession();
+  const { connection, client, server } = await openRawSession(f, limits);
   const received = (async () => {
     for await (const stream of server.incomingUnidirectionalStreams) return digestStream(stream);
     return undefined;

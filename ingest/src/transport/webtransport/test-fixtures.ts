@@ -1,7 +1,9 @@
 /** Shared set-up for this folder's integration tests (not used in production code). */
 import { createHash } from 'node:crypto';
 import { mintCertificate, type MintedCertificate } from '../certs/mint-certificate.ts';
+import { connectRequest, openClientConnection, type ClientConnection } from './client.ts';
 import type { QuicLimits } from './native.ts';
+import { RequestStream, type RequestStreamOwner } from './request-stream.ts';
 import { WebTransportServer } from './server.ts';
 import type { WebTransportSession } from './session.ts';
 
@@ -32,6 +34,25 @@ export async function startServer(options: { connectTimeoutMs?: number; limits?:
       return ready ? Promise.resolve(ready) : new Promise((resolve) => waiting.push(resolve));
     },
   };
+}
+
+/**
+ * A client session opened by hand (QUIC + HTTP/3, then the CONNECT request), for tests that reach
+ * into the client's QUIC or HTTP/3 layer; `server` is the session the fixture accepted.
+ */
+export async function openRawSession(
+  f: ServerFixture,
+  limits?: Partial<QuicLimits>,
+): Promise<{ connection: ClientConnection; client: WebTransportSession; server: WebTransportSession }> {
+  let opened: ((session: WebTransportSession) => void) | undefined;
+  const clientSession = new Promise<WebTransportSession>((resolve) => (opened = resolve));
+  const owner: RequestStreamOwner = { admit: () => 404, sessionOpened: (s) => opened?.(s), rejected: () => undefined };
+  const hashes = [{ algorithm: 'sha-256' as const, value: f.cert.sha256 }];
+  const connection = await openClientConnection(f.url, { serverCertificateHashes: hashes, ...(limits ? { limits } : {}) }, owner);
+  const request = new RequestStream({ h3: connection.h3, owner, streamId: connection.h3.allocateStreamId(true), maxQueuedStreams: 4 });
+  connection.h3.trackRequest(request);
+  await request.sendRequest(connectRequest(connection.target, undefined));
+  return { connection, client: await clientSession, server: await f.nextSession() };
 }
 
 /** Reads a byte stream to its end: total length and SHA-256. */
