@@ -13,9 +13,23 @@ const FPS = 30;
 /** Session clock as the audio sees it: advances with each buffer, as in real time. */
 let audioClock = 0;
 
+/**
+ * Audio buffers submitted before the first video chunk is awaited: fewer than the recorder holds
+ * while it waits for a keyframe (2 s). The test submits 10 s of audio in a few milliseconds, so
+ * without the wait a slow first H.264 frame (a loaded CI machine) let more than 2 s of audio
+ * timestamps pile up ahead of it, which real-time capture cannot do.
+ */
+const AUDIO_BEFORE_FIRST_VIDEO = 50;
+
 async function encodeSession(onMedia: (m: EncodedMedia) => void): Promise<{ video: VideoEncodeStage; audio: AudioEncodeStage }> {
-  const video = await VideoEncodeStage.create({ width: 640, height: 360, fps: FPS, bitrateKbps: 1000, maxQueue: 1000, onChunk: onMedia, onError: (e) => { throw e; } });
-  const audio = await AudioEncodeStage.create({ sampleRate: 48_000, channels: 1, bitrateKbps: 64, now: () => micro(audioClock), onChunk: onMedia, onError: (e) => { throw e; } });
+  let firstVideo: () => void = () => undefined;
+  const videoStarted = new Promise<void>((resolve) => (firstVideo = resolve));
+  const onChunk = (m: EncodedMedia): void => {
+    if (m.kind === 'video') firstVideo();
+    onMedia(m);
+  };
+  const video = await VideoEncodeStage.create({ width: 640, height: 360, fps: FPS, bitrateKbps: 1000, maxQueue: 1000, onChunk, onError: (e) => { throw e; } });
+  const audio = await AudioEncodeStage.create({ sampleRate: 48_000, channels: 1, bitrateKbps: 64, now: () => micro(audioClock), onChunk, onError: (e) => { throw e; } });
   const canvas = new OffscreenCanvas(640, 360);
   const ctx = canvas.getContext('2d');
   if (!ctx) throw new Error('no 2d');
@@ -26,6 +40,7 @@ async function encodeSession(onMedia: (m: EncodedMedia) => void): Promise<{ vide
   }
   // 20 ms buffers of a 440 Hz tone.
   for (let i = 0; i < SECONDS * 50; i++) {
+    if (i === AUDIO_BEFORE_FIRST_VIDEO) await videoStarted;
     const data = new Float32Array(960);
     for (let s = 0; s < 960; s++) data[s] = 0.3 * Math.sin((2 * Math.PI * 440 * (i * 960 + s)) / 48_000);
     audioClock = (i + 1) * 20_000;
