@@ -204,9 +204,7 @@ export class QuicConnection {
       const uni = conn.streamReadable(this.nextPeerUni);
       const streamId = uni ? this.nextPeerUni : this.nextPeerBidi;
       if (!uni && !conn.streamReadable(streamId)) break;
-      this.known.add(streamId);
-      this.skipPast(streamId);
-      handler.onReadable(streamId);
+      this.found(handler, streamId);
     }
     // What only the full walk finds must not wait for a packet that may never come (the peer has
     // sent everything). The timer gives packets a period's grace: with a 30 fps publisher a flush
@@ -218,12 +216,15 @@ export class QuicConnection {
     this.lastFullWalk = now;
     if (this.walkTimer) clearTimeout(this.walkTimer);
     this.walkTimer = undefined;
-    for (const streamId of this.conn.readable()) {
-      this.known.add(streamId);
-      this.skipPast(streamId);
-      handler.onReadable(streamId);
-    }
+    for (const streamId of this.conn.readable()) this.found(handler, streamId);
     this.forgetFinished();
+  }
+
+  /** A readable stream seen by the full walk or at the peer's next ID: known from now on. */
+  private found(handler: QuicConnectionHandler, streamId: number): void {
+    this.known.add(streamId);
+    this.skipPast(streamId);
+    handler.onReadable(streamId);
   }
 
   private readonly onWalkDue = (): void => {
