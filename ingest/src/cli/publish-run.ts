@@ -1,6 +1,6 @@
 import { access, constants } from 'node:fs/promises';
 import { micro, milli, type AckMessage, type FrameMessage, type TrackMessage } from '@streamhub/shared';
-import { mp4ToWireMessages } from '../media/demux/mp4-to-wire.ts';
+import { ReorderedFramesError, mp4ToWireMessages } from '../media/demux/mp4-to-wire.ts';
 import { EXIT, type PublishOptions } from './publish-args.ts';
 import { PublishError, type ConnectPublisher, type PublisherConnection } from './publisher-connection.ts';
 import { PublishProgress } from './publish-progress.ts';
@@ -29,8 +29,13 @@ export const exitCodeFor = (code: string): number => {
   if (REFUSED_CODES.has(code)) return EXIT.REFUSED;
   if (code === 'CONNECT_FAILED' || code === 'TRANSPORT_UNAVAILABLE') return EXIT.UNAVAILABLE;
   if (code === 'INGEST_SESSION_ENDED') return EXIT.OK;
+  if (code === 'INPUT_UNREADABLE') return EXIT.DATA;
   return EXIT.PROTOCOL;
 };
+
+/** The input's failure as the CLI reports it; a B-frame file's message already says what to do. */
+const inputError = (error: unknown, context: string): PublishError =>
+  new PublishError('INPUT_UNREADABLE', error instanceof ReorderedFramesError ? error.message : `${context}${error instanceof Error ? error.message : String(error)}`);
 
 /** Opens the file and reads its track messages before connecting, so a bad file never burns the single-use token. */
 async function openInput(options: PublishOptions) {
@@ -50,7 +55,7 @@ async function openInput(options: PublishOptions) {
       if (next.value.type === 'frame') return { tracks, first: next.value, messages };
     }
   } catch (error) {
-    throw new PublishError('INPUT_UNREADABLE', `cannot demux ${options.input}: ${error instanceof Error ? error.message : String(error)}`);
+    throw inputError(error, `cannot demux ${options.input}: `);
   }
   throw new PublishError('INPUT_UNREADABLE', `${options.input} has no frames`);
 }
@@ -125,7 +130,7 @@ async function pump(
       frame = next.done === true ? undefined : (next.value as FrameMessage);
     }
   } catch (error) {
-    return { interrupted: false, error: new PublishError('INPUT_UNREADABLE', `demuxing failed: ${String(error)}`) };
+    return { interrupted: false, error: inputError(error, 'demuxing failed: ') };
   } finally {
     void input.messages.return(undefined);
   }

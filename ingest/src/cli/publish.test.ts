@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeFixture } from '../../test/fixtures/make-fixture.ts';
 import { startIngestTestServer, type IngestTestServer } from '../transport/websocket/testing/ws-ingest-harness.ts';
 import { EXIT } from './publish-args.ts';
 
@@ -99,6 +100,18 @@ describe('publisher CLI over WebSocket', () => {
     expect(code).toBe(EXIT.INTERRUPTED);
     const sessionId = server.sessions.find((s) => s.grant.userId === 'sigint-user')?.grant.sessionId;
     await expect.poll(() => server.outcomes.find((o) => o.sessionId === sessionId)?.code).toBe('INGEST_SESSION_ENDED');
+  });
+
+  it('refuses an MP4 with B-frames before connecting (exit 65, the fix in the message); the token stays unused', async () => {
+    // 2 B-frames: the file stores frames out of presentation order.
+    const bframes = await makeFixture({ audio: 'aac', seconds: 1, width: 320, height: 240, bFrames: 2 });
+    const token = server.authority.issue('bframe-user');
+    const result = await publish(['--url', baseUrl, `--token=${token}`, '--input', bframes, '--progress', '0']);
+    expect(result.code).toBe(EXIT.DATA);
+    expect(result.stdout).toMatch(/has B-frames: its video stores a frame at [\d.]+ s after one at [\d.]+ s/);
+    expect(result.stdout).toContain('-bf 0');
+    expect(server.sessions.some((s) => s.grant.userId === 'bframe-user')).toBe(false);
+    expect(await server.authority.consume(token)).toMatchObject({ ok: true }); // still unused
   });
 
   it('exits with documented codes: reused token 77, missing input 66, bad arguments 64, no server 69, WebTransport without --cert-hash 64', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FrameMessage } from '@streamhub/shared';
 import { makeFixture } from '../../../test/fixtures/make-fixture.ts';
-import { mp4ToWireMessages } from './mp4-to-wire.ts';
+import { ReorderedFramesError, mp4ToWireMessages } from './mp4-to-wire.ts';
 
 const VIDEO = 0;
 const AUDIO = 1;
@@ -75,5 +75,31 @@ describe('mp4ToWireMessages in real time', () => {
     gapsUs.sort((a, b) => a - b);
     expect(gapsUs.length).toBeGreaterThan(30);
     expect(gapsUs[Math.floor(gapsUs.length / 2)]).toBeLessThan(2000);
+  });
+});
+
+describe('mp4ToWireMessages and B-frames', () => {
+  it('throws ReorderedFramesError at open, before any message, for a file with B-frames', async () => {
+    const clip = await makeFixture({ audio: 'aac', seconds: 1, width: 320, height: 240, bFrames: 2 });
+    const messages = mp4ToWireMessages(clip);
+    await expect(messages.next()).rejects.toThrow(ReorderedFramesError);
+  });
+
+  it('past the packets checked at open, throws before yielding the first reordered frame', async () => {
+    const clip = await makeFixture({ audio: 'aac', seconds: 1, width: 320, height: 240, bFrames: 2 });
+    const video: number[] = [];
+    const read = async (): Promise<void> => {
+      for await (const message of mp4ToWireMessages(clip, { reorderScanPackets: 1 })) {
+        if (message.type === 'frame' && message.trackId === VIDEO) video.push(message.timestamp);
+      }
+    };
+    await expect(read()).rejects.toThrow(/has B-frames: its video stores a frame at [\d.]+ s after one at [\d.]+ s/);
+    expect(video.length).toBeGreaterThanOrEqual(1);
+    expect(video.every((t, i) => i === 0 || t > (video[i - 1] ?? Infinity))).toBe(true);
+  });
+
+  it('opens a file without B-frames as before', async () => {
+    const clip = await makeFixture({ audio: 'aac', seconds: 1, width: 320, height: 240 });
+    expect((await frames(clip, {})).filter((f) => f.trackId === VIDEO)).toHaveLength(30);
   });
 });

@@ -16,10 +16,55 @@ export interface Mp4ToWireOptions {
    * `audioHoldMs`). Default 40 000; 0 yields every frame at its own time.
    */
   readonly audioHoldUs?: number;
+  /** Video packets checked for B-frames when the file is opened (default 300). */
+  readonly reorderScanPackets?: number;
 }
 
 const VIDEO_TRACK_ID = 0;
 const AUDIO_TRACK_ID = 1;
+/** Video packets checked for reordering before anything is sent: B-frames show up in the first GOP. */
+const REORDER_SCAN_PACKETS = 300;
+
+/**
+ * The file's video stores frames out of presentation order (B-frames). The wire protocol carries
+ * presentation timestamps in decode order and requires them to increase (PROTOCOL.md rule 3, as
+ * WebCodecs encoders emit them), so such a file cannot be published as it is.
+ */
+export class ReorderedFramesError extends Error {
+  override readonly name = 'ReorderedFramesError';
+  constructor(path: string, previousUs: number, timestampUs: number) {
+    super(
+      `${path} has B-frames: its video stores a frame at ${(timestampUs / 1e6).toFixed(3)} s after one at ` +
+      `${(previousUs / 1e6).toFixed(3)} s. The ingest takes video in presentation order, as browsers encode it. ` +
+      'Re-encode the video without B-frames, e.g. ffmpeg -i in.mp4 -c:v libx264 -bf 0 -c:a copy out.mp4',
+    );
+  }
+}
+
+/** Throws ReorderedFramesError when a packet's timestamp is not above the one before it. */
+class OrderCheck {
+  readonly #path: string;
+  #lastUs = -Infinity;
+  constructor(path: string) {
+    this.#path = path;
+  }
+  check(timestampUs: number): void {
+    if (timestampUs <= this.#lastUs) throw new ReorderedFramesError(this.#path, this.#lastUs, timestampUs);
+    this.#lastUs = timestampUs;
+  }
+}
+
+/** Reads the first packets' timestamps (no payloads) so a B-frame file fails before anything is sent. */
+async function assertPresentationOrder(sink: EncodedPacketSink, path: string, packets: number): Promise<void> {
+  const order = new OrderCheck(path);
+  let seen = 0;
+  if (packets <= 0) return;
+  for await (const packet of sink.packets(undefined, undefined, { metadataOnly: true })) {
+    order.check(packet.microsecondTimestamp);
+    seen += 1;
+    if (seen >= packets) break;
+  }
+}
 
 /** WebCodecs `AllowSharedBufferSource` (not in Node's lib types). */
 type BufferSourceLike = ArrayBufferView | ArrayBuffer | undefined;
@@ -36,7 +81,7 @@ interface OpenedFile {
   readonly sinks: { readonly trackId: number; readonly sink: EncodedPacketSink }[];
 }
 
-async function openFile(path: string): Promise<OpenedFile> {
+async function openFile(path: string, reorderScanPackets: number): Promise<OpenedFile> {
   const input = new Input({ source: new FilePathSource(path), formats: ALL_FORMATS });
   const tracks: TrackMessage[] = [];
   const sinks: OpenedFile['sinks'] = [];
@@ -51,7 +96,9 @@ async function openFile(path: string): Promise<OpenedFile> {
       framerate: Math.round(rate.averagePacketRate),
     };
     tracks.push(message);
-    sinks.push({ trackId: VIDEO_TRACK_ID, sink: new EncodedPacketSink(video) });
+    const sink = new EncodedPacketSink(video);
+    await assertPresentationOrder(sink, path, reorderScanPackets);
+    sinks.push({ trackId: VIDEO_TRACK_ID, sink });
   }
   const audio = await input.getPrimaryAudioTrack();
   if (audio) {
@@ -89,12 +136,14 @@ async function* interleave(file: OpenedFile): AsyncGenerator<{ trackId: number; 
  * Reads an MP4 (or any container Mediabunny reads) and yields what a publisher sends over the wire:
  * one `track` message per track (video avcC / audio OpusHead or AudioSpecificConfig as description),
  * then `frame` messages interleaved by timestamp, in microseconds. For tests and the publisher CLI.
+ * A file whose video has B-frames throws ReorderedFramesError when opened (or, past its first
+ * packets, before the first reordered frame is yielded).
  */
 export async function* mp4ToWireMessages(
   path: string,
   options: Mp4ToWireOptions = {},
 ): AsyncGenerator<TrackMessage | FrameMessage> {
-  const file = await openFile(path);
+  const file = await openFile(path, options.reorderScanPackets ?? REORDER_SCAN_PACKETS);
   try {
     yield* file.tracks;
     const limitUs = options.durationSeconds === undefined ? Infinity : options.durationSeconds * 1e6;
@@ -113,7 +162,10 @@ export async function* mp4ToWireMessages(
     };
     let offsetUs = 0;
     media: for (;;) {
+      // Past the packets checked at open, a later GOP with B-frames still fails here, not at the server.
+      const videoOrder = new OrderCheck(path);
       for await (const { trackId, packet } of interleave(file)) {
+        if (trackId === VIDEO_TRACK_ID) videoOrder.check(packet.microsecondTimestamp);
         if (offsetUs === 0) {
           span.startUs = Math.min(span.startUs, packet.microsecondTimestamp);
           span.endUs = Math.max(span.endUs, packet.microsecondTimestamp + packet.microsecondDuration);
