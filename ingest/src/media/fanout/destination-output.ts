@@ -141,7 +141,8 @@ export class DestinationOutput {
     }, delay);
   }
 
-  #closeConnection(): void {
+  /** `graceful`: the broadcast is over (FCUnpublish + deleteStream); otherwise the connection is dropped. */
+  #closeConnection(graceful = false): void {
     if (this.#stallTimer) clearInterval(this.#stallTimer);
     this.#stallTimer = null;
     const publisher = this.#publisher;
@@ -149,7 +150,8 @@ export class DestinationOutput {
     if (!publisher) return;
     if (this.#state.state === 'live') this.#stats.uptimeMs += performance.now() - this.#state.since;
     this.#flushedBefore += publisher.bytesFlushed;
-    publisher.close();
+    if (graceful) publisher.end();
+    else publisher.close();
   }
 
   /**
@@ -199,7 +201,7 @@ export class DestinationOutput {
   stop(): void {
     if (this.#retryTimer) clearTimeout(this.#retryTimer);
     this.#retryTimer = null;
-    this.#closeConnection();
+    this.#closeConnection(true);
     this.#state = { state: 'stopped' };
   }
 

@@ -45,4 +45,11 @@ describe('RTMP chunk stream', () => {
       expect(out).toEqual(messages);
     }));
   });
+
+  it('applies Set Chunk Size (§5.4.1) to the next chunk in the same buffer', () => {
+    const setChunkSize = { typeId: 1, streamId: 0, timestamp: 0, payload: Buffer.from([0, 0, 0x10, 0]) }; // 4096
+    const result = message(300, 0, 20); // longer than the default 128: one 4096-byte chunk after the change
+    const reader = new ChunkReader();
+    expect(reader.push(Buffer.concat([encodeMessage(2, setChunkSize, 128), encodeMessage(3, result, 4096)]))).toEqual([setChunkSize, result]);
+  });
 });

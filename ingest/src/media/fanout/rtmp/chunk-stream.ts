@@ -12,6 +12,8 @@ export interface RtmpMessage {
 }
 
 const EXTENDED_TIMESTAMP = 0xffffff;
+/** §5.4.1 protocol control message type id. */
+const SET_CHUNK_SIZE = 1;
 
 function basicHeader(fmt: number, csid: number): Buffer {
   // §5.3.1.1: chunk stream ids 2..63 fit the one-byte form; ids 64..319 use the two-byte form.
@@ -69,7 +71,7 @@ interface ChunkStreamState {
   received: number;
 }
 
-/** Reassembles messages from the peer's chunk stream. */
+/** Reassembles messages from the peer's chunk stream; applies the peer's Set Chunk Size itself. */
 export class ChunkReader {
   #buffer: Buffer = Buffer.alloc(0);
   #chunkSize = 128;
@@ -130,9 +132,13 @@ export class ChunkReader {
     state.parts.push(b.subarray(offset, offset + take));
     state.received += take;
     if (state.received >= state.length) {
-      out.push({ typeId: state.typeId, streamId: state.streamId, timestamp: state.timestamp, payload: Buffer.concat(state.parts) });
+      const payload = Buffer.concat(state.parts);
+      out.push({ typeId: state.typeId, streamId: state.streamId, timestamp: state.timestamp, payload });
       state.parts = [];
       state.received = 0;
+      // §5.4.1: Set Chunk Size applies to the very next chunk, which may already be in this buffer
+      // (servers send it with connect's _result in one segment). The caller still sees the message.
+      if (state.typeId === SET_CHUNK_SIZE && payload.length >= 4) this.setChunkSize(payload.readUInt32BE(0) & 0x7fffffff);
     }
     return offset + take;
   }

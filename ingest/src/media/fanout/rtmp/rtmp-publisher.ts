@@ -30,12 +30,22 @@ const TLS_VERIFY_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS_CERT_ALTNAME
 
 /** Most bytes held corked for one burst (a 1080p keyframe with its audio is ~100–200 KB). */
 const CORK_LIMIT_BYTES = 256 * 1024;
+/** After `end()`, a destination that does not close its side is cut off this much later. */
+const END_GRACE_MS = 2_000;
+
+/** An AMF0 command message (§7.1.1) on the command chunk stream. */
+function commandMessage(chunkSize: number, streamId: number, name: string, transaction: number, ...args: AmfValue[]): Buffer {
+  const payload = encodeAmf0(name, transaction, ...args);
+  return encodeMessage(CSID.command, { typeId: MSG.command, streamId, timestamp: 0, payload }, chunkSize);
+}
 
 /** One publishing RTMP(S) connection. Created by `RtmpPublisher.connect`; never logs (the URL is secret). */
 export class RtmpPublisher {
   readonly #socket: Socket;
   readonly #chunkSize: number;
   readonly #streamId: number;
+  /** The stream key (secret): sent to the destination only, in publish and FCUnpublish. */
+  readonly #streamName: string;
   /** The socket is corked for the current burst (see `send`), holding this many bytes. */
   #corked = false;
   #corkedBytes = 0;
@@ -43,10 +53,11 @@ export class RtmpPublisher {
   #endReason: RelayError | null = null;
   #closeListener: ((error: RelayError) => void) | null = null;
 
-  private constructor(socket: Socket, chunkSize: number, streamId: number) {
+  private constructor(socket: Socket, chunkSize: number, streamId: number, streamName: string) {
     this.#socket = socket;
     this.#chunkSize = chunkSize;
     this.#streamId = streamId;
+    this.#streamName = streamName;
     socket.on('error', (error: NodeJS.ErrnoException) => this.#end(new RelayError('RELAY_DESTINATION_CLOSED', `Connection lost (${error.code ?? 'error'}).`)));
     socket.on('close', () => this.#end(new RelayError('RELAY_DESTINATION_CLOSED', 'The destination closed the connection.')));
   }
@@ -70,7 +81,7 @@ export class RtmpPublisher {
     const timer = setTimeout(() => session.fail(new RelayError('RELAY_DESTINATION_TIMEOUT', `No answer from ${target.host}:${target.port} within ${options.timeoutMs} ms.`)), options.timeoutMs);
     try {
       const streamId = await session.run();
-      return new RtmpPublisher(socket, options.chunkSize, streamId);
+      return new RtmpPublisher(socket, options.chunkSize, streamId, target.streamName);
     } catch (error) {
       socket.destroy();
       throw error;
@@ -146,10 +157,29 @@ export class RtmpPublisher {
     if (this.#endReason && !this.#closed) listener(this.#endReason);
   }
 
+  /** Drops the connection at once (a stalled or failed destination, before reconnecting). */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#socket.destroy();
+  }
+
+  /**
+   * Ends the broadcast the way OBS and FFmpeg's client do: FCUnpublish (FMLE's command, answering
+   * FCPublish) and deleteStream (§7.2.2.3), after everything already sent, then a TCP FIN. The
+   * destination then sees the end of the stream instead of a lost connection, which platforms
+   * tell apart. Cut off after END_GRACE_MS if the destination keeps its side open.
+   */
+  end(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const socket = this.#socket;
+    if (this.#endReason !== null || !socket.writable) { socket.destroy(); return; }
+    this.#uncork();
+    socket.write(commandMessage(this.#chunkSize, 0, 'FCUnpublish', 6, null, this.#streamName));
+    socket.write(commandMessage(this.#chunkSize, 0, 'deleteStream', 7, null, this.#streamId));
+    socket.end();
+    setTimeout(() => socket.destroy(), END_GRACE_MS).unref();
   }
 }
 
@@ -240,8 +270,8 @@ class PublishHandshake {
   }
 
   #onMessage(message: RtmpMessage): void {
-    if (message.typeId === MSG.setChunkSize) this.#reader.setChunkSize(message.payload.readUInt32BE(0) & 0x7fffffff);
-    else if (message.typeId === MSG.windowAckSize) this.#windowAckSize = message.payload.readUInt32BE(0);
+    // Set Chunk Size is applied by the ChunkReader itself, before the next chunk is read.
+    if (message.typeId === MSG.windowAckSize) this.#windowAckSize = message.payload.readUInt32BE(0);
     else if (message.typeId === MSG.userControl && message.payload.readUInt16BE(0) === 6) {
       // §7.1.7 PingRequest (6) → PingResponse (7) with the same timestamp.
       const pong = Buffer.alloc(6);
@@ -284,8 +314,7 @@ class PublishHandshake {
 
   #command(name: string, transaction: number, ...args: AmfValue[]): void {
     const streamId = name === 'publish' ? this.#pendingStreamId : 0;
-    const payload = encodeAmf0(name, transaction, ...args);
-    this.#socket.write(encodeMessage(CSID.command, { typeId: MSG.command, streamId, timestamp: 0, payload }, this.#chunkSize));
+    this.#socket.write(commandMessage(this.#chunkSize, streamId, name, transaction, ...args));
   }
 }
 
