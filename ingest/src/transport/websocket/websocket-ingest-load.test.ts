@@ -1,16 +1,12 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { heapAfterGc } from '../../../test/fixtures/heap.ts';
 import type { WireMessage } from '@streamhub/shared';
 import { encodeMessage } from '@streamhub/shared/wire/encode';
 import { closeCodeFor } from '../session/close-codes.ts';
 import { hello, sampleFrames, sampleTracks } from '../session/testing/sample-messages.ts';
 import { connectRaw, startIngestTestServer, type IngestTestServer, type RawClient } from './testing/ws-ingest-harness.ts';
 
-// A real full GC between measurements (vitest's pool has no --expose-gc; this enables it at run time).
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
 
 let server: IngestTestServer | undefined;
 afterEach(async () => {
@@ -54,13 +50,6 @@ async function flood(s: IngestTestServer, count: number): Promise<{ expected: nu
   const results = await Promise.all(attempts);
   return { expected: results.map((r) => r.expected), actual: results.map((r) => r.actual) };
 }
-
-const heapAfterGc = async (): Promise<number> => {
-  await sleep(50);
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-};
 
 describe('WebSocket ingest under abuse', () => {
   it('a flood of 50 bad session attempts: each gets its code, a live session keeps streaming, heap returns near baseline', async () => {
