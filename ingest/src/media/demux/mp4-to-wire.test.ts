@@ -1,7 +1,12 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { FrameMessage } from '@streamhub/shared';
 import { makeFixture } from '../../../test/fixtures/make-fixture.ts';
-import { ReorderedFramesError, mp4ToWireMessages } from './mp4-to-wire.ts';
+import { ReorderedFramesError, UnsupportedInputError, mp4ToWireMessages } from './mp4-to-wire.ts';
 
 const VIDEO = 0;
 const AUDIO = 1;
@@ -101,5 +106,33 @@ describe('mp4ToWireMessages and B-frames', () => {
   it('opens a file without B-frames as before', async () => {
     const clip = await makeFixture({ audio: 'aac', seconds: 1, width: 320, height: 240 });
     expect((await frames(clip, {})).filter((f) => f.trackId === VIDEO)).toHaveLength(30);
+  });
+});
+
+describe('mp4ToWireMessages and files the ingest cannot take', () => {
+  const first = (path: string): Promise<unknown> => mp4ToWireMessages(path).next();
+
+  it('names the codec and the fix for VP9 video (WebM) and MP3 audio, before any message', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mp4-to-wire-'));
+    const run = promisify(execFile);
+    const vp9 = join(dir, 'vp9.webm');
+    const mp3 = join(dir, 'mp3.mp4');
+    await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=30', '-t', '0.5', '-c:v', 'libvpx-vp9', '-deadline', 'realtime', vp9]);
+    await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=30', '-f', 'lavfi', '-i', 'sine=sample_rate=44100', '-t', '0.5',
+      '-c:v', 'libx264', '-bf', '0', '-c:a', 'libmp3lame', mp3]);
+    await expect(first(vp9)).rejects.toThrow(UnsupportedInputError);
+    await expect(first(vp9)).rejects.toThrow(/its video is vp09\.[\d.]+; the ingest relays H\.264 only\. Re-encode it/);
+    await expect(first(mp3)).rejects.toThrow(/its audio is mp3; the ingest takes AAC or Opus/);
+  });
+
+  it('says a file of a few bytes or of random bytes is not a media file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mp4-to-wire-'));
+    const tiny = join(dir, 'tiny.mp4');
+    const random = join(dir, 'random.mp4');
+    await writeFile(tiny, 'garbage\n');
+    await writeFile(random, Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 7919) & 0xff)));
+    for (const path of [tiny, random]) {
+      await expect(first(path)).rejects.toThrow(`${path} is not a media file the publisher can read`);
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ALL_FORMATS, EncodedPacketSink, FilePathSource, Input, type EncodedPacket } from 'mediabunny';
+import { ALL_FORMATS, EncodedPacketSink, FilePathSource, Input, type EncodedPacket, type InputAudioTrack, type InputVideoTrack } from 'mediabunny';
 import { micro, type AudioTrackMessage, type FrameMessage, type TrackMessage, type VideoTrackMessage } from '@streamhub/shared';
+import { isRelayableAudioCodec, isRelayableVideoCodec } from '../relayable-codecs.ts';
 import { AudioWithVideo } from './audio-with-video.ts';
 
 export interface Mp4ToWireOptions {
@@ -39,6 +40,11 @@ export class ReorderedFramesError extends Error {
       'Re-encode the video without B-frames, e.g. ffmpeg -i in.mp4 -c:v libx264 -bf 0 -c:a copy out.mp4',
     );
   }
+}
+
+/** Not a container Mediabunny reads, or a codec the relay cannot send on (see relayable-codecs.ts). */
+export class UnsupportedInputError extends Error {
+  override readonly name = 'UnsupportedInputError';
 }
 
 /** Throws ReorderedFramesError when a packet's timestamp is not above the one before it. */
@@ -81,37 +87,67 @@ interface OpenedFile {
   readonly sinks: { readonly trackId: number; readonly sink: EncodedPacketSink }[];
 }
 
+/** Mediabunny's error as the user's: a file of a few bytes makes it report an internal error. */
+async function assertReadable(input: Input, path: string): Promise<void> {
+  try {
+    await input.getFormat();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const detail = /unsupported or unrecognizable/.test(message) ? '' : ` (${message})`;
+    throw new UnsupportedInputError(`${path} is not a media file the publisher can read: MP4, MOV, Matroska or WebM with H.264 video${detail}`);
+  }
+}
+
+async function videoTrack(video: InputVideoTrack, path: string): Promise<VideoTrackMessage> {
+  const config = await video.getDecoderConfig();
+  if (!config) throw new UnsupportedInputError(`${path}: its video codec (${await video.getCodec() ?? 'unknown'}) cannot be read; the ingest takes H.264`);
+  if (!isRelayableVideoCodec(config.codec)) {
+    throw new UnsupportedInputError(`${path}: its video is ${config.codec}; the ingest relays H.264 only. Re-encode it, e.g. ffmpeg -i in.mp4 -c:v libx264 -bf 0 -c:a aac out.mp4`);
+  }
+  const rate = await video.computePacketStats(60);
+  return {
+    type: 'track', kind: 'video', trackId: VIDEO_TRACK_ID, codec: config.codec,
+    description: toBytes(config.description as BufferSourceLike), width: await video.getCodedWidth(), height: await video.getCodedHeight(),
+    framerate: Math.round(rate.averagePacketRate),
+  };
+}
+
+async function audioTrack(audio: InputAudioTrack, path: string): Promise<AudioTrackMessage> {
+  const config = await audio.getDecoderConfig();
+  if (!config) throw new UnsupportedInputError(`${path}: its audio codec (${await audio.getCodec() ?? 'unknown'}) cannot be read; the ingest takes AAC or Opus`);
+  if (!isRelayableAudioCodec(config.codec)) {
+    throw new UnsupportedInputError(`${path}: its audio is ${config.codec}; the ingest takes AAC or Opus. Re-encode it, e.g. ffmpeg -i in.mp4 -c:v copy -c:a aac out.mp4`);
+  }
+  return {
+    type: 'track', kind: 'audio', trackId: AUDIO_TRACK_ID, codec: config.codec,
+    description: toBytes(config.description as BufferSourceLike), sampleRate: config.sampleRate, channels: config.numberOfChannels,
+  };
+}
+
+/** Opens the file and checks it can be published (container, codecs, no B-frames); the input is closed again if not. */
 async function openFile(path: string, reorderScanPackets: number): Promise<OpenedFile> {
   const input = new Input({ source: new FilePathSource(path), formats: ALL_FORMATS });
-  const tracks: TrackMessage[] = [];
-  const sinks: OpenedFile['sinks'] = [];
-  const video = await input.getPrimaryVideoTrack();
-  if (video) {
-    const config = await video.getDecoderConfig();
-    if (!config) throw new Error(`mp4ToWireMessages: video codec of ${path} is not supported`);
-    const rate = await video.computePacketStats(60);
-    const message: VideoTrackMessage = {
-      type: 'track', kind: 'video', trackId: VIDEO_TRACK_ID, codec: config.codec,
-      description: toBytes(config.description as BufferSourceLike), width: await video.getCodedWidth(), height: await video.getCodedHeight(),
-      framerate: Math.round(rate.averagePacketRate),
-    };
-    tracks.push(message);
-    const sink = new EncodedPacketSink(video);
-    await assertPresentationOrder(sink, path, reorderScanPackets);
-    sinks.push({ trackId: VIDEO_TRACK_ID, sink });
+  try {
+    await assertReadable(input, path);
+    const tracks: TrackMessage[] = [];
+    const sinks: OpenedFile['sinks'] = [];
+    const video = await input.getPrimaryVideoTrack();
+    if (video) {
+      tracks.push(await videoTrack(video, path));
+      const sink = new EncodedPacketSink(video);
+      await assertPresentationOrder(sink, path, reorderScanPackets);
+      sinks.push({ trackId: VIDEO_TRACK_ID, sink });
+    }
+    const audio = await input.getPrimaryAudioTrack();
+    if (audio) {
+      tracks.push(await audioTrack(audio, path));
+      sinks.push({ trackId: AUDIO_TRACK_ID, sink: new EncodedPacketSink(audio) });
+    }
+    return { input, tracks, sinks };
+  } catch (error) {
+    input.dispose();
+    throw error;
   }
-  const audio = await input.getPrimaryAudioTrack();
-  if (audio) {
-    const config = await audio.getDecoderConfig();
-    if (!config) throw new Error(`mp4ToWireMessages: audio codec of ${path} is not supported`);
-    const message: AudioTrackMessage = {
-      type: 'track', kind: 'audio', trackId: AUDIO_TRACK_ID, codec: config.codec,
-      description: toBytes(config.description as BufferSourceLike), sampleRate: config.sampleRate, channels: config.numberOfChannels,
-    };
-    tracks.push(message);
-    sinks.push({ trackId: AUDIO_TRACK_ID, sink: new EncodedPacketSink(audio) });
-  }
-  return { input, tracks, sinks };
 }
 
 /** Interleaves the tracks' packets by timestamp (what a live encoder would emit). */

@@ -2,6 +2,7 @@ import type { AudioTrackMessage, FrameMessage, TrackMessage, VideoTrackMessage }
 import { RemuxProcess } from '../ffmpeg/remux-process.ts';
 import { FlvTagReader, type FlvTag } from '../flv/flv-tag-reader.ts';
 import { RelayError } from '../relay-error.ts';
+import { isRelayableAudioCodec, isRelayableVideoCodec } from '../relayable-codecs.ts';
 import { FlvTagWriter } from './flv-tag-writer.ts';
 import { MatroskaRemuxer, type RemuxResult } from './matroska-remuxer.ts';
 import { OpusMatroskaWriter } from './opus-matroska-writer.ts';
@@ -59,8 +60,8 @@ export class FlvPipeline {
     this.#video = options.tracks.find((t): t is VideoTrackMessage => t.kind === 'video');
     this.#audio = options.tracks.find((t): t is AudioTrackMessage => t.kind === 'audio');
     const audioCodec = this.#audio?.codec ?? null;
-    if (this.#video && !/^avc[13]\./.test(this.#video.codec)) throw new RelayError('RELAY_UNSUPPORTED_CODEC', `Video codec ${this.#video.codec} cannot be relayed without transcoding; use H.264.`);
-    if (audioCodec !== null && audioCodec !== 'opus' && !audioCodec.startsWith('mp4a.40')) throw new RelayError('RELAY_UNSUPPORTED_CODEC', `Audio codec ${audioCodec} is not supported; use Opus or AAC.`);
+    if (this.#video && !isRelayableVideoCodec(this.#video.codec)) throw new RelayError('RELAY_UNSUPPORTED_CODEC', `Video codec ${this.#video.codec} cannot be relayed without transcoding; use H.264.`);
+    if (audioCodec !== null && !isRelayableAudioCodec(audioCodec)) throw new RelayError('RELAY_UNSUPPORTED_CODEC', `Audio codec ${audioCodec} is not supported; use Opus or AAC.`);
     // Only the tracks that get frames: Mediabunny's interleaving waits for every track it knows.
     const used = [this.#video, this.#audio].filter((t): t is TrackMessage => t !== undefined);
     const viaFfmpeg = options.videoPath === 'ffmpeg' ? used : this.#audio && audioCodec === 'opus' ? [this.#audio] : [];
