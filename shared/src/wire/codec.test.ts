@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeFrameHeader, encodeMessage, writeFrameHeader } from './encode.ts';
+import { encodeFrameHeader, encodeMessage, frameHeaderBytes, writeFrameHeader } from './encode.ts';
 import { decodeMessage } from './decode.ts';
 import { FRAME_HEADER_BYTES } from './layout.ts';
 import { WireEncodeError, isWireErrorCode } from './wire-error.ts';
@@ -33,9 +33,11 @@ describe('wire codec: valid cases', () => {
   it.each(validCases.filter((c) => c.message.type === 'frame'))('frame header + payload equals the whole frame: $name', ({ message, hex }) => {
     if (message.type !== 'frame') throw new Error('filtered to frames');
     const header = encodeFrameHeader({ ...message, payloadLength: message.payload.length });
-    expect(header.length).toBe(FRAME_HEADER_BYTES);
+    // 4 more bytes with a compositionOffset, the same 19 as before without one.
+    expect(header.length).toBe(FRAME_HEADER_BYTES + (message.compositionOffset === undefined ? 0 : 4));
+    expect(frameHeaderBytes(message)).toBe(header.length);
     expect(toHex(header) + toHex(message.payload)).toBe(hex);
-    const target = new Uint8Array(FRAME_HEADER_BYTES + 3);
+    const target = new Uint8Array(header.length + 3);
     writeFrameHeader(target, 3, { ...message, payloadLength: message.payload.length });
     expect(toHex(target.subarray(3))).toBe(toHex(header));
   });

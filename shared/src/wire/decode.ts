@@ -1,7 +1,7 @@
-import { DEFAULT_MAX_MESSAGE_BYTES, type TrackMessage, type WireMessage } from './messages.ts';
+import { DEFAULT_MAX_MESSAGE_BYTES, type FrameMessage, type TrackMessage, type WireMessage } from './messages.ts';
 import { micro, milli } from '../time.ts';
 import {
-  FRAME_FIELDS_BYTES, FRAME_FLAG_KEYFRAME, FRAME_TYPE_CODE, PREFIX_BYTES, TRACK_KIND_AUDIO,
+  FRAME_COMPOSITION_OFFSET_BYTES, FRAME_FIELDS_BYTES, FRAME_FLAG_COMPOSITION_OFFSET, FRAME_FLAG_KEYFRAME, FRAME_TYPE_CODE, PREFIX_BYTES, TRACK_KIND_AUDIO,
   TRACK_KIND_VIDEO, TWO_POW_32, WIRE_TYPE_CODES,
 } from './layout.ts';
 import { decodeUtf8 } from './utf8.ts';
@@ -129,26 +129,29 @@ const decodeFrame = (bytes: Uint8Array, start: number, end: number): WireDecodeR
   if (end - start < FRAME_FIELDS_BYTES) {
     return { ok: false, error: wireError('WIRE_TRUNCATED', `frame: ${end - start} bytes, fields need ${FRAME_FIELDS_BYTES}`) };
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset + start, FRAME_FIELDS_BYTES);
-  const flags = view.getUint8(1);
-  if ((flags & ~FRAME_FLAG_KEYFRAME) !== 0) {
+  const flags = bytes[start + 1] ?? 0;
+  if ((flags & ~(FRAME_FLAG_KEYFRAME | FRAME_FLAG_COMPOSITION_OFFSET)) !== 0) {
     return { ok: false, error: wireError('WIRE_BAD_FIELD', `frame.flags has reserved bits set (0x${flags.toString(16)})`) };
   }
+  const fieldsBytes = (flags & FRAME_FLAG_COMPOSITION_OFFSET) === 0 ? FRAME_FIELDS_BYTES : FRAME_FIELDS_BYTES + FRAME_COMPOSITION_OFFSET_BYTES;
+  if (end - start < fieldsBytes) {
+    return { ok: false, error: wireError('WIRE_TRUNCATED', `frame: ${end - start} bytes, fields need ${fieldsBytes}`) };
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset + start, fieldsBytes);
   const timestamp = view.getInt32(2) * TWO_POW_32 + view.getUint32(6);
   if (!Number.isSafeInteger(timestamp)) {
     return { ok: false, error: wireError('WIRE_BAD_FIELD', 'frame.timestamp is outside the safe integer range') };
   }
-  return {
-    ok: true,
-    message: {
-      type: 'frame',
-      trackId: view.getUint8(0),
-      keyframe: flags === FRAME_FLAG_KEYFRAME,
-      timestamp: micro(timestamp),
-      duration: micro(view.getUint32(10)),
-      payload: bytes.subarray(start + FRAME_FIELDS_BYTES, end),
-    },
+  const frame: FrameMessage = {
+    type: 'frame',
+    trackId: view.getUint8(0),
+    keyframe: (flags & FRAME_FLAG_KEYFRAME) !== 0,
+    timestamp: micro(timestamp),
+    duration: micro(view.getUint32(10)),
+    payload: bytes.subarray(start + fieldsBytes, end),
   };
+  if (fieldsBytes === FRAME_FIELDS_BYTES) return { ok: true, message: frame };
+  return { ok: true, message: { ...frame, compositionOffset: micro(view.getUint32(FRAME_FIELDS_BYTES)) } };
 };
 
 const decodeTrack = (r: Reader): WireDecodeResult => {

@@ -1,7 +1,7 @@
 import { DEFAULT_MAX_MESSAGE_BYTES, type FrameMessage, type WireMessage } from './messages.ts';
 import type { Micro } from '../time.ts';
 import {
-  FRAME_FIELDS_BYTES, FRAME_FLAG_KEYFRAME, FRAME_HEADER_BYTES, FRAME_TYPE_CODE, PREFIX_BYTES,
+  FRAME_COMPOSITION_OFFSET_BYTES, FRAME_FLAG_COMPOSITION_OFFSET, FRAME_FLAG_KEYFRAME, FRAME_HEADER_BYTES, FRAME_TYPE_CODE, PREFIX_BYTES,
   TRACK_KIND_AUDIO, TRACK_KIND_VIDEO, TWO_POW_32, U16_MAX, U32_MAX, WIRE_TYPE_CODES,
 } from './layout.ts';
 import { encodeUtf8 } from './utf8.ts';
@@ -18,8 +18,14 @@ export interface FrameHeaderFields {
   readonly timestamp: Micro;
   readonly duration: Micro;
   readonly keyframe: boolean;
+  /** µs, B-frames (see FrameMessage); when present (even 0) the field and its flag are written. */
+  readonly compositionOffset?: Micro;
   readonly payloadLength: number;
 }
+
+/** Bytes in front of the payload for these fields: FRAME_HEADER_BYTES, plus 4 with a compositionOffset. */
+export const frameHeaderBytes = (header: Pick<FrameHeaderFields, 'compositionOffset'>): number =>
+  header.compositionOffset === undefined ? FRAME_HEADER_BYTES : FRAME_HEADER_BYTES + FRAME_COMPOSITION_OFFSET_BYTES;
 
 const fail = (code: WireErrorCode, detail: string): never => {
   throw new WireEncodeError(code, detail);
@@ -110,43 +116,51 @@ const begin = (type: WireMessage['type'], bodyBytes: number, maxMessageBytes: nu
 };
 
 /**
- * Writes the frame header (prefix, type, fields; FRAME_HEADER_BYTES bytes) at `offset`, with the
- * prefix counting `payloadLength` bytes that the caller writes or sends right after it, so a sender
- * can put header and payload on the wire without concatenating them. Throws WireEncodeError.
+ * Writes the frame header (prefix, type, fields; `frameHeaderBytes(header)` bytes) at `offset`, with
+ * the prefix counting `payloadLength` bytes that the caller writes or sends right after it, so a
+ * sender can put header and payload on the wire without concatenating them. Throws WireEncodeError.
  */
 export function writeFrameHeader(target: Uint8Array, offset: number, header: FrameHeaderFields): void {
+  const headerBytes = frameHeaderBytes(header);
+  const fieldsBytes = headerBytes - PREFIX_BYTES - 1;
   checkUint(header.trackId, 0xff, 'frame.trackId');
   checkUint(header.duration, U32_MAX, 'frame.duration');
-  checkUint(header.payloadLength, U32_MAX - 1 - FRAME_FIELDS_BYTES, 'frame.payloadLength');
+  checkUint(header.compositionOffset ?? 0, U32_MAX, 'frame.compositionOffset');
+  checkUint(header.payloadLength, U32_MAX - 1 - fieldsBytes, 'frame.payloadLength');
   if (!Number.isSafeInteger(header.timestamp)) fail('WIRE_BAD_FIELD', 'frame.timestamp must be a safe integer');
-  if (offset < 0 || offset + FRAME_HEADER_BYTES > target.length) fail('WIRE_BAD_FIELD', 'frame header does not fit the target');
-  const view = new DataView(target.buffer, target.byteOffset + offset, FRAME_HEADER_BYTES);
+  if (offset < 0 || offset + headerBytes > target.length) fail('WIRE_BAD_FIELD', 'frame header does not fit the target');
+  const view = new DataView(target.buffer, target.byteOffset + offset, headerBytes);
   const high = Math.floor(header.timestamp / TWO_POW_32);
-  view.setUint32(0, 1 + FRAME_FIELDS_BYTES + header.payloadLength);
+  view.setUint32(0, 1 + fieldsBytes + header.payloadLength);
   view.setUint8(4, FRAME_TYPE_CODE);
   view.setUint8(5, header.trackId);
-  view.setUint8(6, header.keyframe ? FRAME_FLAG_KEYFRAME : 0);
+  view.setUint8(6, (header.keyframe ? FRAME_FLAG_KEYFRAME : 0) | (headerBytes > FRAME_HEADER_BYTES ? FRAME_FLAG_COMPOSITION_OFFSET : 0));
   view.setInt32(7, high);
   view.setUint32(11, header.timestamp - high * TWO_POW_32);
   view.setUint32(15, header.duration);
+  if (headerBytes > FRAME_HEADER_BYTES) view.setUint32(FRAME_HEADER_BYTES, header.compositionOffset ?? 0);
 }
 
-/** The FRAME_HEADER_BYTES bytes in front of a frame payload (see writeFrameHeader). */
-export function encodeFrameHeader(header: FrameHeaderFields, options?: WireEncodeOptions): Uint8Array {
-  const max = options?.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-  const size = 1 + FRAME_FIELDS_BYTES + header.payloadLength;
+const checkFrameSize = (headerBytes: number, payloadLength: number, max: number): void => {
+  const size = headerBytes - PREFIX_BYTES + payloadLength;
   if (size > max) fail('WIRE_TOO_LARGE', `frame message of ${size} bytes exceeds the cap of ${max}`);
-  const bytes = new Uint8Array(FRAME_HEADER_BYTES);
+};
+
+/** The `frameHeaderBytes(header)` bytes in front of a frame payload (see writeFrameHeader). */
+export function encodeFrameHeader(header: FrameHeaderFields, options?: WireEncodeOptions): Uint8Array {
+  const headerBytes = frameHeaderBytes(header);
+  checkFrameSize(headerBytes, header.payloadLength, options?.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES);
+  const bytes = new Uint8Array(headerBytes);
   writeFrameHeader(bytes, 0, header);
   return bytes;
 }
 
 const encodeFrame = (frame: FrameMessage, max: number): Uint8Array => {
-  const size = 1 + FRAME_FIELDS_BYTES + frame.payload.length;
-  if (size > max) fail('WIRE_TOO_LARGE', `frame message of ${size} bytes exceeds the cap of ${max}`);
-  const bytes = new Uint8Array(PREFIX_BYTES + size);
+  const headerBytes = frameHeaderBytes(frame);
+  checkFrameSize(headerBytes, frame.payload.length, max);
+  const bytes = new Uint8Array(headerBytes + frame.payload.length);
   writeFrameHeader(bytes, 0, { ...frame, payloadLength: frame.payload.length });
-  bytes.set(frame.payload, FRAME_HEADER_BYTES);
+  bytes.set(frame.payload, headerBytes);
   return bytes;
 };
 

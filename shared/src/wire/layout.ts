@@ -26,11 +26,17 @@ export const FRAME_TYPE_CODE = WIRE_TYPE_CODES.frame;
 /** Frame body before the payload: track id u8, flags u8, timestamp i64, duration u32. */
 export const FRAME_FIELDS_BYTES = 1 + 1 + 8 + 4;
 
-/** Everything in front of a frame payload: prefix, type byte and the frame fields. */
+/** Everything in front of a frame payload: prefix, type byte and the frame fields (without compositionOffset). */
 export const FRAME_HEADER_BYTES = PREFIX_BYTES + 1 + FRAME_FIELDS_BYTES;
 
-/** Frame flags byte: bit 0 = keyframe; the other bits are reserved and must be zero. */
+/**
+ * Frame flags byte: bit 0 = keyframe; bit 1 = a u32 compositionOffset follows `duration` (B-frames);
+ * the other bits are reserved and must be zero.
+ */
 export const FRAME_FLAG_KEYFRAME = 0x01;
+export const FRAME_FLAG_COMPOSITION_OFFSET = 0x02;
+/** The optional compositionOffset field (u32 µs) after `duration`. */
+export const FRAME_COMPOSITION_OFFSET_BYTES = 4;
 
 /** Track kind byte. */
 export const TRACK_KIND_VIDEO = 0;

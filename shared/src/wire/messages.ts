@@ -65,6 +65,12 @@ export interface FrameMessage {
   readonly timestamp: Micro;
   readonly duration: Micro;
   readonly keyframe: boolean;
+  /**
+   * Presentation minus decode time (≥ 0): a frame sent ahead of frames it is shown after (H.264
+   * B-frames from a file). Its decode timestamp is `timestamp − compositionOffset`. Absent means 0,
+   * as WebCodecs encoders emit; senders leave it out for frames that are not reordered (4 bytes less).
+   */
+  readonly compositionOffset?: Micro;
   /** Encoded chunk bytes (H.264 in AVC/length-prefixed form, raw Opus/AAC packets). */
   readonly payload: Uint8Array;
 }

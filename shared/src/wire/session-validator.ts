@@ -10,8 +10,8 @@ export interface WireSessionValidatorOptions {
 
 interface TrackState {
   readonly kind: TrackKind;
-  /** Timestamp of the last accepted frame, or undefined before the first one. */
-  lastTimestamp: number | undefined;
+  /** Decode timestamp (timestamp − compositionOffset) of the last accepted frame; undefined before the first. */
+  lastDecodeTimestamp: number | undefined;
 }
 
 /**
@@ -54,7 +54,7 @@ export class WireSessionValidator {
       this.#seenHello = true;
     } else if (message.type === 'track') {
       if (this.#tracks.has(message.trackId)) return wireError('WIRE_DUPLICATE_TRACK', `track ${message.trackId} declared twice`);
-      this.#tracks.set(message.trackId, { kind: message.kind, lastTimestamp: undefined });
+      this.#tracks.set(message.trackId, { kind: message.kind, lastDecodeTimestamp: undefined });
     }
     this.#seenAny = true;
     return undefined;
@@ -64,17 +64,20 @@ export class WireSessionValidator {
     if (this.#expectHelloFirst && !this.#seenAny) return wireError('WIRE_EXPECTED_HELLO', 'first message is frame, expected hello');
     const track = this.#tracks.get(frame.trackId);
     if (track === undefined) return wireError('WIRE_UNDECLARED_TRACK', `frame for undeclared track ${frame.trackId}`);
-    if (track.lastTimestamp === undefined) {
+    const offset = frame.compositionOffset ?? 0;
+    if (offset > 0 && track.kind !== 'video') {
+      return wireError('WIRE_BAD_FIELD', `frame.compositionOffset on audio track ${frame.trackId} (only video frames are reordered)`);
+    }
+    const decodeTimestamp = frame.timestamp - offset;
+    if (track.lastDecodeTimestamp === undefined) {
       if (track.kind === 'video' && !frame.keyframe) {
         return wireError('WIRE_FIRST_FRAME_NOT_KEY', `first frame of video track ${frame.trackId} is not a keyframe`);
       }
-    } else if (frame.timestamp <= track.lastTimestamp) {
-      return wireError(
-        'WIRE_TIMESTAMP_BACKWARDS',
-        `track ${frame.trackId}: timestamp ${frame.timestamp} µs after ${track.lastTimestamp} µs`,
-      );
+    } else if (decodeTimestamp <= track.lastDecodeTimestamp) {
+      const what = offset > 0 ? 'decode timestamp' : 'timestamp';
+      return wireError('WIRE_TIMESTAMP_BACKWARDS', `track ${frame.trackId}: ${what} ${decodeTimestamp} µs after ${track.lastDecodeTimestamp} µs`);
     }
-    track.lastTimestamp = frame.timestamp;
+    track.lastDecodeTimestamp = decodeTimestamp;
     return undefined;
   }
 }

@@ -5,7 +5,7 @@
  * Bytes are written out by hand from shared/PROTOCOL.md, independently of the encoder.
  */
 import { micro, milli } from '../time.ts';
-import type { WireMessage } from './messages.ts';
+import type { FrameMessage, WireMessage } from './messages.ts';
 import type { WireErrorCode } from './wire-error.ts';
 import type { WireSessionValidatorOptions } from './session-validator.ts';
 
@@ -78,8 +78,12 @@ export interface SessionCase {
   readonly rejects: { readonly at: number; readonly code: WireErrorCode } | null;
 }
 
-const frame = (trackId: number, timestamp: number, keyframe: boolean, payloadHex = ''): WireMessage => ({
+const frame = (trackId: number, timestamp: number, keyframe: boolean, payloadHex = ''): FrameMessage => ({
   type: 'frame', trackId, timestamp: micro(timestamp), duration: micro(33333), keyframe, payload: fromHex(payloadHex),
+});
+/** A frame sent `offset` µs ahead of its presentation `timestamp` (decode timestamp = timestamp − offset). */
+const bframe = (trackId: number, timestamp: number, offset: number, keyframe: boolean): FrameMessage => ({
+  ...frame(trackId, timestamp, keyframe), compositionOffset: micro(offset),
 });
 const video = (trackId: number): WireMessage => ({
   type: 'track', kind: 'video', trackId, codec: 'avc1.42c01f', description: fromHex(AVCC), width: 1280, height: 720, framerate: 30,
@@ -123,6 +127,21 @@ export const validCases: readonly ValidCase[] = [
     name: 'frame, smallest safe timestamp',
     message: { type: 'frame', trackId: 7, timestamp: micro(-(2 ** 53 - 1)), duration: micro(20000), keyframe: false, payload: fromHex('fc') },
     hex: msg('05', '07 00', 'ffe0000000000001', '00004e20', 'fc'),
+  },
+  {
+    name: 'frame with compositionOffset (B-frame ahead of its display time)',
+    message: { ...frame(1, 100_000, false, '0000000141'), compositionOffset: micro(66_667) },
+    hex: msg('05', '01 02', '00000000000186a0', '00008235', '0001046b', '0000000141'),
+  },
+  {
+    name: 'frame with compositionOffset 0 (sent with its flag: each byte string has one decoding)',
+    message: { ...frame(1, 0, true), compositionOffset: micro(0) },
+    hex: msg('05', '01 03', '0000000000000000', '00008235', '00000000'),
+  },
+  {
+    name: 'keyframe with compositionOffset',
+    message: { ...frame(1, 66_667, true, '0000000165'), compositionOffset: micro(66_667) },
+    hex: msg('05', '01 03', '000000000001046b', '00008235', '0001046b', '0000000165'),
   },
   {
     name: 'stats',
@@ -172,7 +191,8 @@ export const invalidCases: readonly InvalidCase[] = [
   { name: 'track audio with trailing byte', hex: msg('04', '02 01', s16('opus'), '00000000', '0000bb80', '02', '00'), code: 'WIRE_TRAILING_BYTES' },
   { name: 'frame shorter than its fields', hex: msg('05', '01 01', '0000000000000000', '000082'), code: 'WIRE_TRUNCATED' },
   { name: 'frame type byte only', hex: msg('05'), code: 'WIRE_TRUNCATED' },
-  { name: 'frame reserved flag bit', hex: msg('05', '01 03', '0000000000000000', '00008235'), code: 'WIRE_BAD_FIELD' },
+  { name: 'frame reserved flag bit', hex: msg('05', '01 05', '0000000000000000', '00008235'), code: 'WIRE_BAD_FIELD' },
+  { name: 'frame with compositionOffset flag, field cut short', hex: msg('05', '01 03', '0000000000000000', '00008235', '0000'), code: 'WIRE_TRUNCATED' },
   { name: 'frame timestamp 2^53', hex: msg('05', '01 01', '0020000000000000', '00008235'), code: 'WIRE_BAD_FIELD' },
   { name: 'frame timestamp -2^53', hex: msg('05', '01 01', 'ffe0000000000000', '00008235'), code: 'WIRE_BAD_FIELD' },
   { name: 'frame timestamp i64 min', hex: msg('05', '01 01', '8000000000000000', '00008235'), code: 'WIRE_BAD_FIELD' },
@@ -189,7 +209,8 @@ export const encodeErrorCases: readonly EncodeErrorCase[] = [
   { name: 'track id 256', message: frame(256, 0, true), code: 'WIRE_BAD_FIELD' },
   { name: 'fractional timestamp', message: frame(1, 0.5, true), code: 'WIRE_BAD_FIELD' },
   { name: 'unsafe timestamp', message: frame(1, 2 ** 53, true), code: 'WIRE_BAD_FIELD' },
-  { name: 'negative duration', message: { ...frame(1, 0, true), duration: micro(-1) } as WireMessage, code: 'WIRE_BAD_FIELD' },
+  { name: 'negative duration', message: { ...frame(1, 0, true), duration: micro(-1) }, code: 'WIRE_BAD_FIELD' },
+  { name: 'negative compositionOffset', message: { ...frame(1, 0, true), compositionOffset: micro(-1) }, code: 'WIRE_BAD_FIELD' },
   { name: 'hello version 65536', message: hello(65536), code: 'WIRE_BAD_FIELD' },
   { name: 'lone surrogate in a string', message: { type: 'goodbye', reason: 'a\uD800' }, code: 'WIRE_BAD_FIELD' },
   { name: 'string over 65535 UTF-8 bytes', message: { type: 'goodbye', reason: 'é'.repeat(32768) }, code: 'WIRE_BAD_FIELD' },
@@ -223,4 +244,16 @@ export const sessionCases: readonly SessionCase[] = [
   { name: 'timestamp goes back', messages: [video(1), frame(1, 100, true), frame(1, 99, false)], rejects: { at: 2, code: 'WIRE_TIMESTAMP_BACKWARDS' } },
   { name: 'timestamps are per track', messages: [video(1), audio(2), frame(1, 100, true), frame(2, 50, true), frame(1, 200, false), frame(2, 60, true)], rejects: null },
   { name: 'negative timestamps increase too', messages: [video(1), frame(1, -100, true), frame(1, -50, false)], rejects: null },
+  {
+    // Decode order I P B B (display 0 3 1 2): presentation timestamps go back, decode timestamps (timestamp − offset) rise.
+    name: 'B-frames: presentation order goes back, decode order rises',
+    messages: [video(1), bframe(1, 100, 100, true), bframe(1, 400, 300, false), bframe(1, 200, 0, false), bframe(1, 300, 0, false)],
+    rejects: null,
+  },
+  {
+    name: 'B-frames: a decode timestamp that goes back',
+    messages: [video(1), bframe(1, 100, 100, true), bframe(1, 400, 300, false), bframe(1, 200, 100, false)],
+    rejects: { at: 3, code: 'WIRE_TIMESTAMP_BACKWARDS' },
+  },
+  { name: 'compositionOffset on an audio frame', messages: [audio(2), bframe(2, 100, 20, false)], rejects: { at: 1, code: 'WIRE_BAD_FIELD' } },
 ];

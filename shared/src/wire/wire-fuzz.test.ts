@@ -33,7 +33,8 @@ const wireMessageArb: fc.Arbitrary<WireMessage> = fc.oneof(
   }),
   fc.record({
     type: fc.constant('frame' as const), trackId: u8, timestamp: safeInt.map(micro), duration: u32.map(micro), keyframe: fc.boolean(), payload: bytes,
-  }),
+    compositionOffset: u32.map(micro),
+  }, { requiredKeys: ['type', 'trackId', 'timestamp', 'duration', 'keyframe', 'payload'] }),
   fc.record({
     type: fc.constant('stats' as const), sequence: u32, sentAt: f64.map(milli), newestCaptureTimestamp: safeInt.map(micro), framesSent: u32, framesDropped: u32,
   }),
