@@ -1,6 +1,6 @@
 import { access, constants } from 'node:fs/promises';
 import { micro, milli, type AckMessage, type FrameMessage, type TrackMessage } from '@streamhub/shared';
-import { ReorderedFramesError, UnsupportedInputError, mp4ToWireMessages } from '../media/demux/mp4-to-wire.ts';
+import { UnsupportedInputError, mp4ToWireMessages } from '../media/demux/mp4-to-wire.ts';
 import { EXIT, type PublishOptions } from './publish-args.ts';
 import { PublishError, type ConnectPublisher, type PublisherConnection } from './publisher-connection.ts';
 import { PublishProgress } from './publish-progress.ts';
@@ -35,8 +35,8 @@ export const exitCodeFor = (code: string): number => {
 
 /** The input's failure as the CLI reports it; the messages of a file the ingest cannot take already say what to do. */
 const inputError = (error: unknown, context: string): PublishError => {
-  const known = error instanceof ReorderedFramesError || error instanceof UnsupportedInputError;
-  return new PublishError('INPUT_UNREADABLE', known ? error.message : `${context}${error instanceof Error ? error.message : String(error)}`);
+  if (error instanceof UnsupportedInputError) return new PublishError('INPUT_UNREADABLE', error.message);
+  return new PublishError('INPUT_UNREADABLE', `${context}${error instanceof Error ? error.message : String(error)}`);
 };
 
 /** Opens the file and reads its track messages before connecting, so a bad file never burns the single-use token. */

@@ -1,4 +1,4 @@
-import type { FrameMessage, TrackMessage, WireMessage } from '@streamhub/shared';
+import { decodeTimestampOf, type FrameMessage, type TrackMessage, type WireMessage } from '@streamhub/shared';
 import type { SessionStatus } from '@streamhub/shared/relay-status';
 import type { IngestSession, RelayDestination } from '../live/contracts.ts';
 import { AudioCoalescer } from './fanout/audio-coalescer.ts';
@@ -156,7 +156,8 @@ export class RelaySession {
     const early = this.#early;
     this.#early = [];
     if (early.length === 0) return;
-    const pipeline = this.#startPipeline(Math.min(...early.map((e) => e.frame.timestamp)));
+    // The earliest decode timestamp: FLV tags carry decode times, which must not fall below the base.
+    const pipeline = this.#startPipeline(Math.min(...early.map((e) => decodeTimestampOf(e.frame))));
     for (const { frame, receivedAt } of early) {
       if ((await pipeline.push(frame, receivedAt)) === 'backwards') this.#health.onBackwards();
     }

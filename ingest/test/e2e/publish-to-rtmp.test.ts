@@ -35,10 +35,10 @@ async function api(method: 'GET' | 'POST', path: string, body?: object): Promise
   return { status: res.status, json: JSON.parse(text) as unknown, text };
 }
 
-function publish(args: string[], token: string): Promise<{ code: number | null; output: string }> {
+function publish(args: string[], token: string, input = fixture): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     // The token travels in the environment, as the CLI recommends (not in the process list).
-    const child = spawn(process.execPath, [cli, ...args, '--input', fixture, '--progress', '0'], {
+    const child = spawn(process.execPath, [cli, ...args, '--input', input, '--progress', '0'], {
       stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, INGEST_TOKEN: token },
     });
     let output = '';
@@ -156,6 +156,30 @@ describe('publisher CLI → ingest → relay → RTMP server, through the API', 
     expect(videoOf(await probe(receiver.outPath))).toHaveLength(fixtureVideoFrames);
     expect(await ended(started.sessionId)).toMatchObject({ outcome: 'stopped' });
     expect([...t.logs, ...t.responses, result.output].join('\n')).not.toContain(KEY);
+  });
+
+  it('a file with B-frames: frames leave in decode order, and the RTMP server shows every presentation time of the source', async () => {
+    const bframes = await makeFixture({ audio: 'aac', seconds: 3, width: 320, height: 240, bFrames: 2 });
+    const source = videoOf(await probe(bframes));
+    expect(source.some((p) => p.ptsTime !== p.dtsTime)).toBe(true); // the fixture does reorder
+    const { receiver, started } = await goLive('e2e-bframes');
+    const result = await publish(['--url', base, '--transport', 'websocket'], started.ingest.token, bframes);
+    expect(result.code, result.output).toBe(0);
+    await receiver.exited;
+    const received = videoOf(await probe(receiver.outPath));
+    expect(received).toHaveLength(source.length);
+    // FLV carries ms: presentation and decode times, each relative to the stream's first, within 1 ms.
+    const relative = (packets: Probe['packets'], key: 'ptsTime' | 'dtsTime'): number[] => {
+      const first = Math.min(...packets.map((p) => p.ptsTime));
+      return packets.map((p) => (p[key] - first) * 1000);
+    };
+    const sourcePts = relative(source, 'ptsTime');
+    const receivedPts = relative(received, 'ptsTime');
+    for (const [i, pts] of sourcePts.entries()) expect(Math.abs((receivedPts[i] ?? NaN) - pts), `frame ${i}`).toBeLessThanOrEqual(1);
+    const dts = received.map((p) => p.dtsTime);
+    expect(dts.every((t, i) => i === 0 || t > (dts[i - 1] ?? Infinity))).toBe(true);
+    expect(received.every((p) => p.dtsTime <= p.ptsTime + 0.0005)).toBe(true);
+    expect(received.map((p) => p.size)).toEqual(source.map((p) => p.size)); // frame for frame, untouched
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Micro, Milli } from '../time.ts';
+import { micro, type Micro, type Milli } from '../time.ts';
 
 /**
  * The one internal media unit and its control messages, shared by the studio (browser) and
@@ -74,6 +74,10 @@ export interface FrameMessage {
   /** Encoded chunk bytes (H.264 in AVC/length-prefixed form, raw Opus/AAC packets). */
   readonly payload: Uint8Array;
 }
+
+/** The frame's decode timestamp: `timestamp − compositionOffset` (the timestamp itself without B-frames). */
+export const decodeTimestampOf = (frame: Pick<FrameMessage, 'timestamp' | 'compositionOffset'>): Micro =>
+  frame.compositionOffset === undefined ? frame.timestamp : micro(frame.timestamp - frame.compositionOffset);
 
 /** Client → server: measures latency and RTT; the server echoes it in an `ack`. */
 export interface StatsMessage {

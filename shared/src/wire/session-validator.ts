@@ -1,4 +1,4 @@
-import { WIRE_VERSION, type FrameMessage, type TrackKind, type WireMessage } from './messages.ts';
+import { WIRE_VERSION, decodeTimestampOf, type FrameMessage, type TrackKind, type WireMessage } from './messages.ts';
 import { wireError, type WireError } from './wire-error.ts';
 
 export interface WireSessionValidatorOptions {
@@ -68,7 +68,7 @@ export class WireSessionValidator {
     if (offset > 0 && track.kind !== 'video') {
       return wireError('WIRE_BAD_FIELD', `frame.compositionOffset on audio track ${frame.trackId} (only video frames are reordered)`);
     }
-    const decodeTimestamp = frame.timestamp - offset;
+    const decodeTimestamp = decodeTimestampOf(frame);
     if (track.lastDecodeTimestamp === undefined) {
       if (track.kind === 'video' && !frame.keyframe) {
         return wireError('WIRE_FIRST_FRAME_NOT_KEY', `first frame of video track ${frame.trackId} is not a keyframe`);

@@ -1,4 +1,4 @@
-import type { FrameMessage } from '@streamhub/shared';
+import { decodeTimestampOf, type FrameMessage } from '@streamhub/shared';
 
 /** Frames to send together at `atUs` (media time). */
 export interface Release {
@@ -23,15 +23,16 @@ export class AudioWithVideo {
     this.#holdUs = holdUs;
   }
 
-  /** The releases `frame` (next in timestamp order) causes, in order. */
+  /** The releases `frame` (next in decode-timestamp order) causes, in order. Times are decode times (B-frames leave in decode order). */
   add(frame: FrameMessage): Release[] {
     const held = this.#audioTrackId !== undefined && this.#holdUs > 0 && frame.trackId === this.#audioTrackId;
     const oldest = this.#held[0]?.timestamp;
+    const atUs = decodeTimestampOf(frame);
     const releases: Release[] = [];
     // The hold ran out before this frame: what is held left alone at the end of its hold.
-    if (oldest !== undefined && frame.timestamp - oldest >= this.#holdUs) releases.push({ atUs: oldest + this.#holdUs, frames: this.#held.splice(0) });
+    if (oldest !== undefined && atUs - oldest >= this.#holdUs) releases.push({ atUs: oldest + this.#holdUs, frames: this.#held.splice(0) });
     if (held) this.#held.push(frame);
-    else releases.push({ atUs: frame.timestamp, frames: [...this.#held.splice(0), frame] });
+    else releases.push({ atUs, frames: [...this.#held.splice(0), frame] });
     return releases;
   }
 

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { FrameMessage } from '@streamhub/shared';
+import { WIRE_VERSION, WireSessionValidator, type FrameMessage, type WireMessage } from '@streamhub/shared';
 import { makeFixture } from '../../../test/fixtures/make-fixture.ts';
-import { ReorderedFramesError, UnsupportedInputError, mp4ToWireMessages } from './mp4-to-wire.ts';
+import { UnsupportedInputError, compositionOffsetsOf, mp4ToWireMessages } from './mp4-to-wire.ts';
 
 const VIDEO = 0;
 const AUDIO = 1;
@@ -84,28 +84,35 @@ describe('mp4ToWireMessages in real time', () => {
 });
 
 describe('mp4ToWireMessages and B-frames', () => {
-  it('throws ReorderedFramesError at open, before any message, for a file with B-frames', async () => {
-    const clip = await makeFixture({ audio: 'aac', seconds: 1, width: 320, height: 240, bFrames: 2 });
-    const messages = mp4ToWireMessages(clip);
-    await expect(messages.next()).rejects.toThrow(ReorderedFramesError);
+  it('compositionOffsetsOf: decode times from presentation times in decode order (I P B B P B B)', () => {
+    const f = 33_333;
+    // Displayed 0 3 1 2 6 4 5: each frame decodes at the i-th smallest presentation time, one frame early.
+    const offsets = compositionOffsetsOf([0, 3, 1, 2, 6, 4, 5].map((n) => n * f));
+    expect(offsets && [...offsets]).toEqual([1, 3, 0, 0, 3, 0, 0].map((n) => n * f));
+    expect(compositionOffsetsOf([0, 1, 2, 3].map((n) => n * f))).toBeNull(); // not reordered: no field at all
+    expect(() => compositionOffsetsOf([0, 2 * f, f, f], 'x.mp4')).toThrow('x.mp4: two video frames share the presentation time 0.033333 s');
   });
 
-  it('past the packets checked at open, throws before yielding the first reordered frame', async () => {
+  it('yields a B-frame file in decode order with compositionOffsets the session validator accepts', async () => {
     const clip = await makeFixture({ audio: 'aac', seconds: 1, width: 320, height: 240, bFrames: 2 });
-    const video: number[] = [];
-    const read = async (): Promise<void> => {
-      for await (const message of mp4ToWireMessages(clip, { reorderScanPackets: 1 })) {
-        if (message.type === 'frame' && message.trackId === VIDEO) video.push(message.timestamp);
-      }
-    };
-    await expect(read()).rejects.toThrow(/has B-frames: its video stores a frame at [\d.]+ s after one at [\d.]+ s/);
-    expect(video.length).toBeGreaterThanOrEqual(1);
-    expect(video.every((t, i) => i === 0 || t > (video[i - 1] ?? Infinity))).toBe(true);
+    const messages: WireMessage[] = [{ type: 'hello', version: WIRE_VERSION, token: 't' }];
+    for await (const message of mp4ToWireMessages(clip)) messages.push(message);
+    const validator = new WireSessionValidator({ expectHelloFirst: true });
+    expect(messages.map((m) => validator.check(m)).filter((e) => e !== undefined)).toEqual([]);
+    const video = messages.filter((m): m is FrameMessage => m.type === 'frame' && m.trackId === VIDEO);
+    expect(video).toHaveLength(30);
+    expect(video.every((f) => f.compositionOffset !== undefined)).toBe(true);
+    expect(video.some((f) => (f.compositionOffset ?? 0) > 0)).toBe(true);
+    // Every presentation time of the 30 frames, once.
+    expect(video.map((f) => Math.round(f.timestamp * 30 / 1e6)).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    expect(messages.filter((m) => m.type === 'frame' && m.trackId === AUDIO).every((f) => !('compositionOffset' in f))).toBe(true);
   });
 
-  it('opens a file without B-frames as before', async () => {
+  it('sends no compositionOffset for a file without B-frames', async () => {
     const clip = await makeFixture({ audio: 'aac', seconds: 1, width: 320, height: 240 });
-    expect((await frames(clip, {})).filter((f) => f.trackId === VIDEO)).toHaveLength(30);
+    const video = (await frames(clip, {})).filter((f) => f.trackId === VIDEO);
+    expect(video).toHaveLength(30);
+    expect(video.every((f) => !('compositionOffset' in f))).toBe(true);
   });
 });
 

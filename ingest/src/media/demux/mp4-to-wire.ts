@@ -17,59 +17,42 @@ export interface Mp4ToWireOptions {
    * `audioHoldMs`). Default 40 000; 0 yields every frame at its own time.
    */
   readonly audioHoldUs?: number;
-  /** Video packets checked for B-frames when the file is opened (default 300). */
-  readonly reorderScanPackets?: number;
 }
 
 const VIDEO_TRACK_ID = 0;
 const AUDIO_TRACK_ID = 1;
-/** Video packets checked for reordering before anything is sent: B-frames show up in the first GOP. */
-const REORDER_SCAN_PACKETS = 300;
-
-/**
- * The file's video stores frames out of presentation order (B-frames). The wire protocol carries
- * presentation timestamps in decode order and requires them to increase (PROTOCOL.md rule 3, as
- * WebCodecs encoders emit them), so such a file cannot be published as it is.
- */
-export class ReorderedFramesError extends Error {
-  override readonly name = 'ReorderedFramesError';
-  constructor(path: string, previousUs: number, timestampUs: number) {
-    super(
-      `${path} has B-frames: its video stores a frame at ${(timestampUs / 1e6).toFixed(3)} s after one at ` +
-      `${(previousUs / 1e6).toFixed(3)} s. The ingest takes video in presentation order, as browsers encode it. ` +
-      'Re-encode the video without B-frames, e.g. ffmpeg -i in.mp4 -c:v libx264 -bf 0 -c:a copy out.mp4',
-    );
-  }
-}
 
 /** Not a container Mediabunny reads, or a codec the relay cannot send on (see relayable-codecs.ts). */
 export class UnsupportedInputError extends Error {
   override readonly name = 'UnsupportedInputError';
 }
 
-/** Throws ReorderedFramesError when a packet's timestamp is not above the one before it. */
-class OrderCheck {
-  readonly #path: string;
-  #lastUs = -Infinity;
-  constructor(path: string) {
-    this.#path = path;
+/**
+ * Decode timestamps for frames stored in decode order with presentation timestamps (what an MP4's
+ * stts/ctts describe; Mediabunny gives the presentation ones): the i-th frame decodes at the i-th
+ * smallest presentation timestamp, moved back by the largest reorder delay, so that no frame is
+ * decoded after it is shown. Returns presentation minus decode time per frame (≥ 0), or null when
+ * the frames are not reordered (no B-frames: every offset 0). Throws on two equal timestamps.
+ */
+export function compositionOffsetsOf(presentationUs: readonly number[], path = 'the input'): Float64Array | null {
+  const sorted = [...presentationUs].sort((a, b) => a - b);
+  let delayUs = 0;
+  for (const [i, pts] of presentationUs.entries()) {
+    const rank = sorted[i] ?? pts;
+    if (i > 0 && rank === sorted[i - 1]) {
+      throw new UnsupportedInputError(`${path}: two video frames share the presentation time ${(rank / 1e6).toFixed(6)} s`);
+    }
+    delayUs = Math.max(delayUs, rank - pts);
   }
-  check(timestampUs: number): void {
-    if (timestampUs <= this.#lastUs) throw new ReorderedFramesError(this.#path, this.#lastUs, timestampUs);
-    this.#lastUs = timestampUs;
-  }
+  if (delayUs === 0) return null;
+  return Float64Array.from(presentationUs, (pts, i) => pts - ((sorted[i] ?? pts) - delayUs));
 }
 
-/** Reads the first packets' timestamps (no payloads) so a B-frame file fails before anything is sent. */
-async function assertPresentationOrder(sink: EncodedPacketSink, path: string, packets: number): Promise<void> {
-  const order = new OrderCheck(path);
-  let seen = 0;
-  if (packets <= 0) return;
-  for await (const packet of sink.packets(undefined, undefined, { metadataOnly: true })) {
-    order.check(packet.microsecondTimestamp);
-    seen += 1;
-    if (seen >= packets) break;
-  }
+/** Every video packet's presentation timestamp, in decode order, read without the payloads. */
+async function videoCompositionOffsets(sink: EncodedPacketSink, path: string): Promise<Float64Array | null> {
+  const presentationUs: number[] = [];
+  for await (const packet of sink.packets(undefined, undefined, { metadataOnly: true })) presentationUs.push(packet.microsecondTimestamp);
+  return compositionOffsetsOf(presentationUs, path);
 }
 
 /** WebCodecs `AllowSharedBufferSource` (not in Node's lib types). */
@@ -84,7 +67,12 @@ function toBytes(source: BufferSourceLike): Uint8Array {
 interface OpenedFile {
   readonly input: Input;
   readonly tracks: TrackMessage[];
-  readonly sinks: { readonly trackId: number; readonly sink: EncodedPacketSink }[];
+  readonly sinks: {
+    readonly trackId: number;
+    readonly sink: EncodedPacketSink;
+    /** Per packet in decode order, for video with B-frames (compositionOffsetsOf); null otherwise. */
+    readonly compositionOffsetsUs: Float64Array | null;
+  }[];
 }
 
 /** Mediabunny's error as the user's: a file of a few bytes makes it report an internal error. */
@@ -102,7 +90,7 @@ async function videoTrack(video: InputVideoTrack, path: string): Promise<VideoTr
   const config = await video.getDecoderConfig();
   if (!config) throw new UnsupportedInputError(`${path}: its video codec (${await video.getCodec() ?? 'unknown'}) cannot be read; the ingest takes H.264`);
   if (!isRelayableVideoCodec(config.codec)) {
-    throw new UnsupportedInputError(`${path}: its video is ${config.codec}; the ingest relays H.264 only. Re-encode it, e.g. ffmpeg -i in.mp4 -c:v libx264 -bf 0 -c:a aac out.mp4`);
+    throw new UnsupportedInputError(`${path}: its video is ${config.codec}; the ingest relays H.264 only. Re-encode it, e.g. ffmpeg -i in.mp4 -c:v libx264 -c:a aac out.mp4`);
   }
   const rate = await video.computePacketStats(60);
   return {
@@ -124,8 +112,8 @@ async function audioTrack(audio: InputAudioTrack, path: string): Promise<AudioTr
   };
 }
 
-/** Opens the file and checks it can be published (container, codecs, no B-frames); the input is closed again if not. */
-async function openFile(path: string, reorderScanPackets: number): Promise<OpenedFile> {
+/** Opens the file and checks it can be published (container, codecs); the input is closed again if not. */
+async function openFile(path: string): Promise<OpenedFile> {
   const input = new Input({ source: new FilePathSource(path), formats: ALL_FORMATS });
   try {
     await assertReadable(input, path);
@@ -135,13 +123,12 @@ async function openFile(path: string, reorderScanPackets: number): Promise<Opene
     if (video) {
       tracks.push(await videoTrack(video, path));
       const sink = new EncodedPacketSink(video);
-      await assertPresentationOrder(sink, path, reorderScanPackets);
-      sinks.push({ trackId: VIDEO_TRACK_ID, sink });
+      sinks.push({ trackId: VIDEO_TRACK_ID, sink, compositionOffsetsUs: await videoCompositionOffsets(sink, path) });
     }
     const audio = await input.getPrimaryAudioTrack();
     if (audio) {
       tracks.push(await audioTrack(audio, path));
-      sinks.push({ trackId: AUDIO_TRACK_ID, sink: new EncodedPacketSink(audio) });
+      sinks.push({ trackId: AUDIO_TRACK_ID, sink: new EncodedPacketSink(audio), compositionOffsetsUs: null });
     }
     return { input, tracks, sinks };
   } catch (error) {
@@ -150,36 +137,50 @@ async function openFile(path: string, reorderScanPackets: number): Promise<Opene
   }
 }
 
-/** Interleaves the tracks' packets by timestamp (what a live encoder would emit). */
-async function* interleave(file: OpenedFile): AsyncGenerator<{ trackId: number; packet: EncodedPacket }> {
-  const iterators = file.sinks.map((s) => ({ trackId: s.trackId, it: s.sink.packets() }));
-  const heads = await Promise.all(iterators.map(async (i) => (await i.it.next()).value ?? null));
+interface FilePacket {
+  readonly trackId: number;
+  readonly packet: EncodedPacket;
+  /** Presentation minus decode time, on a track with B-frames only (undefined elsewhere: 0). */
+  readonly compositionOffsetUs: number | undefined;
+}
+
+/** Interleaves the tracks' packets by decode timestamp (the order a live encoder emits them in). */
+async function* interleave(file: OpenedFile): AsyncGenerator<FilePacket> {
+  const tracks = file.sinks.map((s) => ({ trackId: s.trackId, offsets: s.compositionOffsetsUs, it: s.sink.packets(), index: 0 }));
+  const next = async (track: (typeof tracks)[number]): Promise<FilePacket | null> => {
+    const packet = (await track.it.next()).value;
+    if (!packet) return null;
+    const compositionOffsetUs = track.offsets === null ? undefined : track.offsets[track.index] ?? 0;
+    track.index += 1;
+    return { trackId: track.trackId, packet, compositionOffsetUs };
+  };
+  const decodeUs = (p: FilePacket): number => p.packet.microsecondTimestamp - (p.compositionOffsetUs ?? 0);
+  const heads = await Promise.all(tracks.map(next));
   for (;;) {
     let best = -1;
     heads.forEach((head, index) => {
       const current = best >= 0 ? heads[best] : null;
-      if (head && (!current || head.timestamp < current.timestamp)) best = index;
+      if (head && (!current || decodeUs(head) < decodeUs(current))) best = index;
     });
-    const iterator = iterators[best];
-    const packet = heads[best];
-    if (!iterator || !packet) return;
-    yield { trackId: iterator.trackId, packet };
-    heads[best] = (await iterator.it.next()).value ?? null;
+    const track = tracks[best];
+    const head = heads[best];
+    if (!track || !head) return;
+    yield head;
+    heads[best] = await next(track);
   }
 }
 
 /**
  * Reads an MP4 (or any container Mediabunny reads) and yields what a publisher sends over the wire:
  * one `track` message per track (video avcC / audio OpusHead or AudioSpecificConfig as description),
- * then `frame` messages interleaved by timestamp, in microseconds. For tests and the publisher CLI.
- * A file whose video has B-frames throws ReorderedFramesError when opened (or, past its first
- * packets, before the first reordered frame is yielded).
+ * then `frame` messages in decode order, interleaved by decode timestamp, in microseconds; video
+ * with B-frames carries each frame's compositionOffset. For tests and the publisher CLI.
  */
 export async function* mp4ToWireMessages(
   path: string,
   options: Mp4ToWireOptions = {},
 ): AsyncGenerator<TrackMessage | FrameMessage> {
-  const file = await openFile(path, options.reorderScanPackets ?? REORDER_SCAN_PACKETS);
+  const file = await openFile(path);
   try {
     yield* file.tracks;
     const limitUs = options.durationSeconds === undefined ? Infinity : options.durationSeconds * 1e6;
@@ -198,19 +199,20 @@ export async function* mp4ToWireMessages(
     };
     let offsetUs = 0;
     media: for (;;) {
-      // Past the packets checked at open, a later GOP with B-frames still fails here, not at the server.
-      const videoOrder = new OrderCheck(path);
-      for await (const { trackId, packet } of interleave(file)) {
-        if (trackId === VIDEO_TRACK_ID) videoOrder.check(packet.microsecondTimestamp);
+      for await (const { trackId, packet, compositionOffsetUs } of interleave(file)) {
+        const decodeDelayUs = compositionOffsetUs ?? 0;
         if (offsetUs === 0) {
-          span.startUs = Math.min(span.startUs, packet.microsecondTimestamp);
+          span.startUs = Math.min(span.startUs, packet.microsecondTimestamp - decodeDelayUs);
           span.endUs = Math.max(span.endUs, packet.microsecondTimestamp + packet.microsecondDuration);
         }
         const timestampUs = offsetUs + packet.microsecondTimestamp;
-        if (timestampUs >= limitUs) break media;
+        // Cut in decode order, so what was sent decodes whole (a B-frame never lacks its reference).
+        if (timestampUs - decodeDelayUs >= limitUs) break media;
         const frame: FrameMessage = {
           type: 'frame', trackId, timestamp: micro(timestampUs), duration: micro(packet.microsecondDuration),
           keyframe: packet.type === 'key', payload: packet.data,
+          // Only video with B-frames sends the field (its 0s too: one layout per track).
+          ...(compositionOffsetUs === undefined ? {} : { compositionOffset: micro(compositionOffsetUs) }),
         };
         if (!realtime) { yield frame; continue; }
         for (const release of pacer.add(frame)) {

@@ -1,4 +1,4 @@
-import type { AudioTrackMessage, FrameMessage, TrackMessage, VideoTrackMessage } from '@streamhub/shared';
+import { decodeTimestampOf, type AudioTrackMessage, type FrameMessage, type TrackMessage, type VideoTrackMessage } from '@streamhub/shared';
 import { RemuxProcess } from '../ffmpeg/remux-process.ts';
 import { FlvTagReader, type FlvTag } from '../flv/flv-tag-reader.ts';
 import { RelayError } from '../relay-error.ts';
@@ -130,9 +130,10 @@ export class FlvPipeline {
     const isAudio = frame.trackId === this.#audio?.trackId;
     if (!isVideo && !isAudio) return 'unknown-track';
     const last = this.#lastUs.get(frame.trackId) ?? -Infinity;
-    // FLV and Matroska need non-decreasing timestamps per track (WebCodecs emits no B-frames).
-    if (frame.timestamp < last) return 'backwards';
-    this.#lastUs.set(frame.trackId, frame.timestamp);
+    // FLV and Matroska need non-decreasing decode timestamps per track (the timestamps themselves without B-frames).
+    const decodeUs = decodeTimestampOf(frame);
+    if (decodeUs < last) return 'backwards';
+    this.#lastUs.set(frame.trackId, decodeUs);
     const direct = this.#options.videoPath === 'node' && (isVideo || this.#audio?.codec !== 'opus');
     if (direct) {
       const tag = isVideo ? this.#writer.videoFrame(frame) : this.#writer.audioFrame(frame);

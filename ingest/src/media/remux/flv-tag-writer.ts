@@ -1,4 +1,4 @@
-import type { AudioTrackMessage, FrameMessage, VideoTrackMessage } from '@streamhub/shared';
+import { decodeTimestampOf, type AudioTrackMessage, type FrameMessage, type VideoTrackMessage } from '@streamhub/shared';
 import { encodeAmf0 } from '../fanout/rtmp/amf0.ts';
 import { describeTag, type FlvTag } from '../flv/flv-tag-reader.ts';
 
@@ -41,10 +41,17 @@ export class FlvTagWriter {
     return describeTag(9, 0, Buffer.concat([Buffer.from([0x17, 0x00, 0, 0, 0]), track.description]));
   }
 
-  /** E.4.3.1 VIDEODATA with AVCPacketType 1: length-prefixed NAL units; CompositionTime 0 (no B-frames). */
+  /**
+   * E.4.3.1 VIDEODATA with AVCPacketType 1: length-prefixed NAL units. The tag's timestamp is the
+   * decode time; CompositionTime (SI24, ms) is presentation minus decode time: 0 unless the frame
+   * carries a compositionOffset (B-frames).
+   */
   videoFrame(frame: FrameMessage): FlvTag {
+    const decodeMs = this.#toMs(decodeTimestampOf(frame));
+    const compositionMs = frame.compositionOffset === undefined ? 0 : this.#toMs(frame.timestamp) - decodeMs;
     const head = Buffer.from([frame.keyframe ? 0x17 : 0x27, 0x01, 0, 0, 0]);
-    return describeTag(9, this.#toMs(frame.timestamp), Buffer.concat([head, frame.payload]));
+    head.writeIntBE(compositionMs, 2, 3);
+    return describeTag(9, decodeMs, Buffer.concat([head, frame.payload]));
   }
 
   /** E.4.2.1 AUDIODATA, SoundFormat 10 (AAC): 0xAF as the spec requires for AAC, then AACPacketType 0 + AudioSpecificConfig. */

@@ -3,7 +3,7 @@ import {
   AppendOnlyStreamTarget, EncodedAudioPacketSource, EncodedPacket, EncodedVideoPacketSource, MkvOutputFormat, Output,
   type AudioCodec, type VideoCodec,
 } from 'mediabunny';
-import type { FrameMessage, TrackMessage } from '@streamhub/shared';
+import { decodeTimestampOf, type FrameMessage, type TrackMessage } from '@streamhub/shared';
 import { RelayError } from '../relay-error.ts';
 
 interface TrackWriter {
@@ -80,11 +80,12 @@ export class MatroskaRemuxer {
   async push(frame: FrameMessage): Promise<RemuxResult> {
     const writer = this.#writers.get(frame.trackId);
     if (!writer) return 'unknown-track';
-    // Matroska blocks and FLV tags need non-decreasing timestamps per track (no B-frames from WebCodecs).
-    if (frame.timestamp < writer.lastTimestampUs) return 'backwards';
+    // Packets go to the muxer in decode order (Mediabunny orders B-frames by their presentation timestamps itself).
+    const decodeUs = decodeTimestampOf(frame);
+    if (decodeUs < writer.lastTimestampUs) return 'backwards';
     this.#started ??= this.#output.start();
     await this.#started;
-    writer.lastTimestampUs = frame.timestamp;
+    writer.lastTimestampUs = decodeUs;
     const packet = new EncodedPacket(frame.payload, frame.keyframe ? 'key' : 'delta', this.#toSeconds(frame.timestamp), frame.duration / 1e6);
     await writer.add(packet, writer.written === 0);
     writer.written++;
