@@ -25,6 +25,14 @@ describe('AMF0', () => {
     expect(decodeAmf0(ecma)).toEqual([{ w: 5 }]);
   });
 
+  it('keeps a peer\'s `__proto__` key as an own property, never as the prototype (found by the fuzz test below)', () => {
+    const object = Buffer.concat([Buffer.from([0x03, 0, 9]), Buffer.from('__proto__'), encodeAmf0({ polluted: true }), Buffer.from([0, 0, 9])]);
+    const [decoded] = decodeAmf0(object) as [Record<string, unknown>];
+    expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype);
+    expect(Object.hasOwn(decoded, '__proto__')).toBe(true);
+    expect((decoded as { polluted?: unknown }).polluted).toBeUndefined();
+  });
+
   it('rejects truncated and unknown input', () => {
     expect(() => decodeAmf0(encodeAmf0('connect').subarray(0, 4))).toThrow(RangeError);
     expect(() => decodeAmf0(Buffer.from([0x11]))).toThrow(RangeError);

@@ -85,7 +85,8 @@ class Amf0Reader {
       const key = this.#string(2);
       this.#need(1);
       if (key === '' && this.buffer[this.offset] === MARKER.objectEnd) { this.offset++; return result; }
-      result[key] = this.value();
+      // An own property whatever the key: assigning `__proto__` from a peer would set the prototype instead.
+      Object.defineProperty(result, key, { value: this.value(), enumerable: true, writable: true, configurable: true });
     }
   }
 
