@@ -20,8 +20,8 @@ interface TrackState {
  * session state stays as before it); all WIRE_* errors are fatal per the registry, so the caller
  * normally sends `error` and closes.
  *
- * Frames are sent in decode order and their timestamps must strictly increase per track, so the
- * encoder must not reorder frames (no B-frames; WebCodecs `latencyMode: 'realtime'`).
+ * Frames are sent in decode order and their decode timestamps (timestamp − compositionOffset) must
+ * strictly increase per track; without B-frames (WebCodecs) that is the timestamp itself.
  */
 export class WireSessionValidator {
   readonly #expectHelloFirst: boolean;
