@@ -44,7 +44,7 @@ export const errorRegistry = {
   AUTH_TOKEN_REUSED: { status: 401, fatal: true, message: 'The ingest token was already used.' },
   USER_NOT_FOUND: { status: 404, fatal: false, message: 'Account not found.' },
   DESTINATION_NOT_FOUND: { status: 404, fatal: false, message: 'Destination not found.' },
-  DESTINATION_URL_REQUIRED: { status: 400, fatal: false, message: 'A custom destination needs an RTMP or RTMPS URL.' },
+  DESTINATION_URL_REQUIRED: { status: 400, fatal: false, message: 'This destination needs its RTMP or RTMPS URL (custom servers and TikTok have no preset).' },
   STREAM_SESSION_NOT_FOUND: { status: 404, fatal: false, message: 'Stream session not found.' },
   STREAM_DESTINATION_DISABLED: { status: 400, fatal: false, message: 'A selected destination is disabled.' },
   STREAM_RATE_LIMITED: { status: 429, fatal: false, message: 'Too many stream starts; wait a minute and try again.' },

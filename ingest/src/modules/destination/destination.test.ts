@@ -114,7 +114,7 @@ const presetUrls: Record<Platform, string | undefined> = {
   youtube: 'rtmp://a.rtmp.youtube.com/live2',
   twitch: 'rtmp://live.twitch.tv/app',
   facebook: 'rtmps://live-api-s.facebook.com:443/rtmp',
-  tiktok: 'rtmp://push.tiktokcdn.com/live',
+  tiktok: undefined, // each account has its own server URL
   custom: undefined,
 };
 

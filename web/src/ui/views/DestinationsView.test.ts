@@ -58,6 +58,24 @@ describe('DestinationsView', () => {
     expect(h.api.requests('POST', '/api/destinations')).toHaveLength(0);
   });
 
+  it('asks TikTok for its own server URL (no preset), with where to find it', async () => {
+    const v = await view();
+    h = v.h;
+    const { w } = v;
+    await w.findAll('button').find((b) => b.text() === 'Add destination')?.trigger('click');
+    await w.get('#dest-platform').setValue('tiktok');
+    expect((w.get('#dest-url').element as HTMLInputElement).value).toBe('');
+    expect(w.get('#dest-url-hint').text()).toContain('copy the Server URL from TikTok LIVE Center');
+    await w.get('#dest-key').setValue('tiktok-key-1234');
+    await w.get('form').trigger('submit');
+    expect(w.get('#dest-url-error').text()).toBe('TikTok Live needs its rtmp:// or rtmps:// URL.');
+    expect(h.api.requests('POST', '/api/destinations')).toHaveLength(0);
+    await w.get('#dest-url').setValue('rtmp://push-rtmp-l1-va01.tiktokcdn.com/game');
+    await w.get('form').trigger('submit');
+    await settle();
+    expect(h.api.requests('POST', '/api/destinations')[0]?.body).toMatchObject({ platform: 'tiktok', url: 'rtmp://push-rtmp-l1-va01.tiktokcdn.com/game' });
+  });
+
   it('enables and disables, explains the plan limit when it bites, and removes', async () => {
     const harness = await createHarness();
     for (const n of ['A', 'B', 'C']) harness.api.addDestination({ name: n, key: `${n}-key-0000` });
