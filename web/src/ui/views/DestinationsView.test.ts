@@ -16,6 +16,15 @@ async function view(): Promise<{ h: Harness; w: Awaited<ReturnType<Harness['moun
   return { h: harness, w: await harness.mount(DestinationsView) };
 }
 
+/** The view with the add form open on `platform`; the harness is kept for cleanup. */
+async function addForm(platform: string): Promise<{ h: Harness; w: Awaited<ReturnType<Harness['mount']>> }> {
+  const v = await view();
+  h = v.h;
+  await v.w.findAll('button').find((b) => b.text() === 'Add destination')?.trigger('click');
+  await v.w.get('#dest-platform').setValue(platform);
+  return v;
+}
+
 describe('DestinationsView', () => {
   it('lists destinations with masked keys only', async () => {
     const harness = await createHarness();
@@ -30,50 +39,38 @@ describe('DestinationsView', () => {
   });
 
   it('adds a destination from a preset (URL filled) and never shows the key afterwards', async () => {
-    const v = await view();
-    h = v.h;
-    const { w } = v;
-    await w.findAll('button').find((b) => b.text() === 'Add destination')?.trigger('click');
-    await w.get('#dest-platform').setValue('youtube');
+    const { h: harness, w } = await addForm('youtube');
     expect((w.get('#dest-url').element as HTMLInputElement).value).toBe(platformPresets.youtube.defaultUrl);
     expect(w.get('#dest-key').attributes('type')).toBe('password');
     await w.get('#dest-key').setValue('abcd-efgh-ijkl-mnop');
     await w.get('form').trigger('submit');
     await settle();
-    expect(h.api.requests('POST', '/api/destinations')[0]?.body).toMatchObject({ name: 'YouTube', platform: 'youtube', streamKey: 'abcd-efgh-ijkl-mnop' });
+    expect(harness.api.requests('POST', '/api/destinations')[0]?.body).toMatchObject({ name: 'YouTube', platform: 'youtube', streamKey: 'abcd-efgh-ijkl-mnop' });
     expect(w.get('[data-testid="masked-key"]').text()).toBe('****mnop');
     expect(document.body.innerHTML).not.toContain('abcd-efgh');
   });
 
   it('validates a custom destination URL with the API rules', async () => {
-    const v = await view();
-    h = v.h;
-    const { w } = v;
-    await w.findAll('button').find((b) => b.text() === 'Add destination')?.trigger('click');
-    await w.get('#dest-platform').setValue('custom');
+    const { h: harness, w } = await addForm('custom');
     await w.get('#dest-url').setValue('http://example.com/live');
     await w.get('#dest-key').setValue('key-1234');
     await w.get('form').trigger('submit');
     expect(w.get('#dest-url-error').text()).toBe('URL must be an rtmp:// or rtmps:// address.');
-    expect(h.api.requests('POST', '/api/destinations')).toHaveLength(0);
+    expect(harness.api.requests('POST', '/api/destinations')).toHaveLength(0);
   });
 
   it('asks TikTok for its own server URL (no preset), with where to find it', async () => {
-    const v = await view();
-    h = v.h;
-    const { w } = v;
-    await w.findAll('button').find((b) => b.text() === 'Add destination')?.trigger('click');
-    await w.get('#dest-platform').setValue('tiktok');
+    const { h: harness, w } = await addForm('tiktok');
     expect((w.get('#dest-url').element as HTMLInputElement).value).toBe('');
     expect(w.get('#dest-url-hint').text()).toContain('copy the Server URL from TikTok LIVE Center');
     await w.get('#dest-key').setValue('tiktok-key-1234');
     await w.get('form').trigger('submit');
     expect(w.get('#dest-url-error').text()).toBe('TikTok Live needs its rtmp:// or rtmps:// URL.');
-    expect(h.api.requests('POST', '/api/destinations')).toHaveLength(0);
+    expect(harness.api.requests('POST', '/api/destinations')).toHaveLength(0);
     await w.get('#dest-url').setValue('rtmp://push-rtmp-l1-va01.tiktokcdn.com/game');
     await w.get('form').trigger('submit');
     await settle();
-    expect(h.api.requests('POST', '/api/destinations')[0]?.body).toMatchObject({ platform: 'tiktok', url: 'rtmp://push-rtmp-l1-va01.tiktokcdn.com/game' });
+    expect(harness.api.requests('POST', '/api/destinations')[0]?.body).toMatchObject({ platform: 'tiktok', url: 'rtmp://push-rtmp-l1-va01.tiktokcdn.com/game' });
   });
 
   it('enables and disables, explains the plan limit when it bites, and removes', async () => {
